@@ -1,0 +1,3 @@
+"""conversion metrics (stub: filled in by its issue)."""
+
+__all__: list[str] = []

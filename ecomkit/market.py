@@ -1,0 +1,3 @@
+"""market metrics (stub: filled in by its issue)."""
+
+__all__: list[str] = []
