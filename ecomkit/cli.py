@@ -1,0 +1,287 @@
+"""The ``ecomkit`` command line (also ``python -m ecomkit``).
+
+Commands::
+
+    ecomkit make-data --customers 3000 --seed 0 --out shop/   # generate a shop
+    ecomkit dictionary [--out datasets/README.md]             # the data dictionary
+    ecomkit validate shop/                                    # check a shop folder
+
+Exit codes: 0 success, 1 the data have problems (``validate``) or the command
+failed, 2 a bad argument (the one-line message names the option).
+
+Each command is one entry of :data:`SUBCOMMANDS`: a function that adds its
+parser (arguments and help) and sets ``run``, the function that executes it and
+returns the exit code. A new command (``report``, ``exercises``, ``check-data``,
+``sql``) is one more entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import secrets
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["SUBCOMMANDS", "build_parser", "main"]
+
+PROG = "ecomkit"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number >= 0 (a random seed), got {text!r}"
+        )
+    return value
+
+
+def _date(text: str) -> str:
+    import pandas as pd
+
+    try:
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        ts = pd.NaT
+    if ts is pd.NaT:
+        raise argparse.ArgumentTypeError(f"must be a date such as 2024-01-31, got {text!r}")
+    return str(ts.date())
+
+
+def _write(text: str, stream=None) -> None:
+    """Print ``text``, in UTF-8 when the console cannot show Chinese."""
+    stream = stream or sys.stdout
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        stream.flush()
+        stream.buffer.write(text.encode("utf-8"))
+    stream.flush()
+
+
+def _fail(parser: argparse.ArgumentParser, message: str, code: int = 1) -> int:
+    _write(f"{parser.prog}: error: {message}\n", sys.stderr)
+    return code
+
+
+# -------------------------------------------------------------- make-data ----
+def _add_make_data(subparsers) -> None:
+    p = subparsers.add_parser(
+        "make-data",
+        help="generate a synthetic shop and write it to a folder",
+        description="Generate a synthetic shop with ecomkit.datasets.make_shop and "
+        "write one file per table (plus stories.csv and shop.json) to --out.",
+    )
+    p.add_argument("--customers", type=_positive_int, default=None, metavar="N",
+                   help="registered customers (default: make_shop's default)")
+    p.add_argument("--seed", type=_seed, default=None, metavar="S",
+                   help="random seed; the same seed gives the same shop (default: "
+                   "a random seed, printed so the shop can be regenerated)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder to write (created if missing)")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="file format of the tables (default: csv)")
+    p.add_argument("--start", type=_date, default=None, metavar="DATE",
+                   help="first day, e.g. 2024-01-01 (default: make_shop's)")
+    p.add_argument("--end", type=_date, default=None, metavar="DATE",
+                   help="last day, inclusive (default: make_shop's)")
+    p.add_argument("--no-stories", action="store_true",
+                   help="generate the shop without planted stories")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the shop files of a folder that is not empty")
+    p.set_defaults(run=_run_make_data, parser=p)
+
+
+def _run_make_data(args) -> int:
+    parser = args.parser
+    if args.start and args.end and args.end < args.start:
+        parser.error(f"argument --end: {args.end} is before --start {args.start}")
+    out = Path(args.out)
+    # checked before generating, so that a big shop is not made for nothing
+    if out.exists() and not out.is_dir():
+        parser.error(f"argument --out: {str(out)!r} is a file; pass a folder")
+    if out.is_dir() and any(out.iterdir()) and not args.overwrite:
+        parser.error(
+            f"argument --out: the folder {str(out)!r} is not empty; pass "
+            "--overwrite to replace the shop files in it, or choose a new folder"
+        )
+    datasets = importlib.import_module("ecomkit.datasets")
+    make_shop = getattr(datasets, "make_shop", None)
+    if make_shop is None:
+        return _fail(parser, "ecomkit.datasets.make_shop is not available in this "
+                     "installation")
+    from .datasets._io import write_shop
+
+    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    kwargs = {"random_state": seed, "progress": True}
+    if args.customers is not None:
+        kwargs["n_customers"] = args.customers
+    if args.start is not None:
+        kwargs["start"] = args.start
+    if args.end is not None:
+        kwargs["end"] = args.end
+    if args.no_stories:
+        kwargs["stories"] = "none"
+    started = time.perf_counter()
+    try:
+        shop = make_shop(**kwargs)
+    except (ValueError, TypeError) as exc:  # e.g. a window shorter than allowed
+        return _fail(parser, f"{exc} (check --customers, --start and --end)", code=2)
+    write_shop(shop, out, format=args.format, overwrite=args.overwrite)
+    seconds = time.perf_counter() - started
+    from ._schema import TABLE_NAMES
+
+    rows = ", ".join(f"{name} {len(shop[name]):,}" for name in TABLE_NAMES
+                     if name in shop)
+    _write(f"wrote {out} ({args.format}, seed {seed}) in {seconds:.1f} s: "
+           f"{rows}\n")
+    return 0
+
+
+# ------------------------------------------------------------- dictionary ----
+def _add_dictionary(subparsers) -> None:
+    p = subparsers.add_parser(
+        "dictionary",
+        help="print or write the data dictionary (datasets/README.md)",
+        description="The data dictionary of the shop schema, as Markdown.",
+    )
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="write to FILE (UTF-8) instead of printing")
+    p.set_defaults(run=_run_dictionary, parser=p)
+
+
+def _run_dictionary(args) -> int:
+    from .datasets._dictionary import data_dictionary_markdown
+
+    text = data_dictionary_markdown()
+    if args.out is None:
+        _write(text)
+        return 0
+    target = Path(args.out)
+    if target.is_dir():
+        args.parser.error(f"argument --out: {str(target)!r} is a folder; pass a "
+                          "file name such as datasets/README.md")
+    if not target.parent.is_dir():
+        args.parser.error(f"argument --out: the folder {str(target.parent)!r} "
+                          "does not exist")
+    target.write_text(text, encoding="utf-8")
+    _write(f"wrote {target}\n")
+    return 0
+
+
+# --------------------------------------------------------------- validate ----
+def _add_validate(subparsers) -> None:
+    p = subparsers.add_parser(
+        "validate",
+        help="check a shop folder against the schema",
+        description="Read a shop folder and list every problem (exit code 1 when "
+        "there are any, 0 when the shop is clean).",
+    )
+    p.add_argument("folder", metavar="DIR", help="the shop folder")
+    p.add_argument("--tables", nargs="+", default=None, metavar="TABLE",
+                   help="check only these tables (default: every table found)")
+    p.set_defaults(run=_run_validate, parser=p)
+
+
+def _run_validate(args) -> int:
+    from ._schema import TABLE_NAMES
+    from .datasets._io import ShopValidationError, read_shop
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        args.parser.error(f"argument DIR: the folder {str(folder)!r} does not exist")
+    for name in args.tables or ():
+        if name not in TABLE_NAMES:
+            args.parser.error(f"argument --tables: unknown table {name!r}; the "
+                              f"tables are {', '.join(TABLE_NAMES)}")
+    try:
+        shop = read_shop(folder, tables=args.tables)
+    except ShopValidationError as exc:
+        _write(f"{exc}\n")
+        return 1
+    except FileNotFoundError as exc:  # no table files, or a requested one missing
+        return _fail(args.parser, str(exc).replace("read_shop(): ", ""), code=2)
+    except ValueError as exc:  # a table in both formats
+        return _fail(args.parser, str(exc).replace("read_shop(): ", ""))
+    tables = [name for name in TABLE_NAMES if name in shop]
+    rows = ", ".join(f"{name} {len(shop[name]):,}" for name in tables)
+    _write(f"{folder}: no problems in {len(tables)} table(s): {rows}\n")
+    return 0
+
+
+#: command name -> function adding its parser to the subparsers.
+SUBCOMMANDS: dict[str, Callable] = {
+    "make-data": _add_make_data,
+    "dictionary": _add_dictionary,
+    "validate": _add_validate,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command of :data:`SUBCOMMANDS`."""
+    from . import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description="ecomkit: e-commerce operations metrics (电商运营指标体系).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                       parser_class=_Parser)
+    for add in SUBCOMMANDS.values():
+        add(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 success, 1 problems found or the command failed, 2 bad arguments.
+
+    Examples
+    --------
+    >>> main(["validate", "no/such/folder"])
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.error(f"choose a command: {', '.join(SUBCOMMANDS)}")
+        return int(args.run(args))
+    except SystemExit as exc:  # argparse errors (2), --help and --version (0)
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except KeyboardInterrupt:
+        return 130
