@@ -67,7 +67,9 @@ def _date(text: str) -> str:
     except (ValueError, TypeError):
         ts = pd.NaT
     if ts is pd.NaT:
-        raise argparse.ArgumentTypeError(f"must be a date such as 2024-01-31, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be a date such as 2024-01-31, got {text!r}"
+        )
     return str(ts.date())
 
 
@@ -248,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="ecomkit: e-commerce operations metrics (电商运营指标体系).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
                                        parser_class=_Parser)
     for add in SUBCOMMANDS.values():

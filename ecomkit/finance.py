@@ -92,6 +92,7 @@ _FIXED_COSTS = ("staff", "other")
 _RETURNED_GOODS = ("restock", "write_off")
 _ATTRIBUTIONS = ("last_click", "blended")
 _KNOWN_LEVELS = {"channel": CHANNELS, "device": DEVICES}
+_NS_PER_DAY = 86_400 * 10**9
 
 
 # ------------------------------------------------------------------ columns ----
@@ -263,35 +264,38 @@ class _Window:
         return ts.notna().to_numpy() & window_mask(ts, self.start, self.end, self.func)
 
     def keys(self, ts: pd.Series) -> np.ndarray:
-        """Period start of each (selected) timestamp; one constant key if no freq."""
+        """Period start of each (selected, non-missing) timestamp.
+
+        One constant key when there is no ``freq``. The period of each distinct
+        *day* is computed once (a shop has a few hundred days but millions of
+        orders), which is much faster than converting every timestamp.
+        """
         if self.freq is None:
             return np.zeros(len(ts), dtype=np.int64)
-        starts = period_start(_wall_time(ts), self.freq)
-        return starts.to_numpy(dtype="datetime64[ns]")
+        ns = _wall_time(ts).to_numpy(dtype="datetime64[ns]").view("int64")
+        codes, days = pd.factorize(ns // _NS_PER_DAY)
+        starts = period_start(pd.Series(pd.to_datetime(days, unit="D")), self.freq)
+        return starts.to_numpy(dtype="datetime64[ns]")[codes]
 
     def full_index(self, observed: pd.Index) -> pd.Index:
-        """Every period from the window start (or first data) to its end (or last)."""
+        """Every period from ``start`` (or the first data) to ``end`` (or the last)."""
         if self.freq is None:
             return pd.Index([0], dtype="int64")
-        bounds = [
-            period_start(pd.Series([_naive(to_timestamp(v, self.func, param=p))]),
-                         self.freq).iloc[0]
-            for v, p in ((self.start, "start"), (self.end, "end"))
-            if v is not None
-        ]
-        points = list(pd.DatetimeIndex(observed)) + bounds
-        if not points:
+        points = pd.DatetimeIndex(observed)
+        lo = self._bound(self.start, "start") if self.start is not None else (
+            points.min() if len(points) else None)
+        hi = self._bound(self.end, "end") if self.end is not None else (
+            points.max() if len(points) else None)
+        if lo is None or hi is None:
             return pd.DatetimeIndex([], dtype="datetime64[ns]", name="period")
-        lo = self.start and bounds[0] or min(points)
-        hi = self.end and bounds[-1] or max(points)
         periods = pd.period_range(pd.Period(lo, self.freq), pd.Period(hi, self.freq),
                                   freq=self.freq)
-        starts = periods.start_time if self.freq != "D" else periods.to_timestamp()
-        return pd.DatetimeIndex(starts.astype("datetime64[ns]"), name="period")
+        return pd.DatetimeIndex(periods.start_time.astype("datetime64[ns]"),
+                                name="period")
 
-
-def _naive(ts: pd.Timestamp) -> pd.Timestamp:
-    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+    def _bound(self, value, param) -> pd.Timestamp:
+        ts = to_timestamp(value, self.func, param=param)
+        return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
 def _sum_by(values, keys: np.ndarray):
@@ -308,36 +312,45 @@ def _combine(parts: list, win: _Window) -> pd.DataFrame:
 # --------------------------------------------------------------- P&L lines ----
 def _paid_lines(orders, win, c, names) -> pd.DataFrame:
     """Σ of order money columns ``names`` over orders paid in the window."""
-    paid = orders.loc[win.select(orders[c.paid_ts])]
-    money = paid[[getattr(c, n) for n in names]]
+    paid = win.select(orders[c.paid_ts])
+    # pick the few columns as arrays: copying whole order rows is the slow part
+    money = {}
     for n in names:
-        check_no_missing(paid, getattr(c, n), win.func, param=f"{n}_col",
-                         what="amounts on paid orders")
-    money.columns = list(names)
-    return _sum_by(money, win.keys(paid[c.paid_ts]))
+        values = orders[getattr(c, n)].to_numpy(dtype=float)[paid]
+        if np.isnan(values).any():
+            check_no_missing(orders.loc[paid], getattr(c, n), win.func,
+                             param=f"{n}_col", what="amounts on paid orders")
+        money[n] = values
+    frame = pd.DataFrame(money, columns=list(names), dtype=float)
+    return _sum_by(frame, win.keys(orders[c.paid_ts][paid]))
 
 
 def _gmv_line(orders, win, c) -> pd.Series:
-    placed = orders.loc[win.select(orders[c.order_ts])]
-    amount = placed[c.order_amount].rename("gmv")
-    return _sum_by(amount, win.keys(placed[c.order_ts]))
+    placed = win.select(orders[c.order_ts])
+    amount = pd.Series(orders[c.order_amount].to_numpy(dtype=float)[placed],
+                       name="gmv")
+    return _sum_by(amount, win.keys(orders[c.order_ts][placed]))
 
 
 def _refund_line(refunds, win, c) -> pd.Series:
-    rows = refunds.loc[win.select(refunds[c.refund_ts])]
-    amount = rows[c.refund_amount].rename("refunds")
-    return _sum_by(amount, win.keys(rows[c.refund_ts]))
+    done = win.select(refunds[c.refund_ts])
+    amount = pd.Series(refunds[c.refund_amount].to_numpy(dtype=float)[done],
+                       name="refunds")
+    return _sum_by(amount, win.keys(refunds[c.refund_ts][done]))
 
 
-def _order_cogs(orders, order_items, c) -> np.ndarray:
+def _order_cogs(orders, order_items, c, order_index=None) -> np.ndarray:
     """COGS (Σ quantity × unit_cost) of each row of ``orders`` (0 without items)."""
-    pos = pd.Index(orders[c.order_id]).get_indexer(order_items[c.order_id])
+    if order_index is None:
+        order_index = pd.Index(orders[c.order_id])
+    pos = order_index.get_indexer(order_items[c.order_id])
     known = pos >= 0  # lines of orders outside `orders` cannot be paid here
     cost = (order_items[c.quantity] * order_items[c.unit_cost]).to_numpy(dtype=float)
     return np.bincount(pos[known], weights=cost[known], minlength=len(orders))
 
 
-def _cogs_line(orders, order_items, refunds, win, c, returned_goods) -> pd.Series:
+def _cogs_line(orders, order_items, refunds, win, c, returned_goods,
+               order_index) -> pd.Series:
     """COGS of goods sold in the window, less the cost of goods that came back.
 
     Sold: Σ quantity × unit_cost of the lines of orders paid in the window.
@@ -347,7 +360,7 @@ def _cogs_line(orders, order_items, refunds, win, c, returned_goods) -> pd.Serie
     COGS × the refunded share of its goods amount (list − discount), capped so
     that all returns of one order never give back more than its COGS.
     """
-    per_order = _order_cogs(orders, order_items, c)
+    per_order = _order_cogs(orders, order_items, c, order_index)
     paid = win.select(orders[c.paid_ts])
     sold = _sum_by(pd.Series(per_order[paid]), win.keys(orders[c.paid_ts][paid]))
     if returned_goods == "write_off" or refunds is None:
@@ -355,7 +368,7 @@ def _cogs_line(orders, order_items, refunds, win, c, returned_goods) -> pd.Serie
 
     returns = refunds.loc[_check_bool(refunds, c.is_return, win.func,
                                       param="is_return_col", table_name="refunds")]
-    pos = pd.Index(orders[c.order_id]).get_indexer(returns[c.order_id])
+    pos = order_index.get_indexer(returns[c.order_id])
     if (pos < 0).any():
         missing = returns.loc[pos < 0, c.order_id].head(3).tolist()
         raise ValueError(
@@ -368,16 +381,18 @@ def _cogs_line(orders, order_items, refunds, win, c, returned_goods) -> pd.Serie
     refund = returns[c.refund_amount].to_numpy(dtype=float)
     # refunded share of the goods; a refund on a zero-value order returns it all
     share = np.divide(refund, goods[pos], out=np.ones(len(pos)), where=goods[pos] > 0)
-    frame = pd.DataFrame({"order": pos, "ts": returns[c.refund_ts].to_numpy(),
-                          "share": share})
+    # walk each order's returns in time order so the shares never pass 100 %
+    frame = pd.DataFrame({"order": pos, "share": share,
+                          "ts": _wall_time(returns[c.refund_ts]).to_numpy()})
     frame = frame.sort_values("ts", kind="stable")
     cum = frame.groupby("order", sort=False)["share"].cumsum().clip(upper=1.0)
     given_before = cum.groupby(frame["order"], sort=False).shift(fill_value=0.0)
-    back = (cum - given_before) * per_order[frame["order"].to_numpy()]
-    back = back.reindex(frame.index).to_numpy()
-    in_window = win.select(returns[c.refund_ts])[frame.index.to_numpy()]
-    ts = returns[c.refund_ts].iloc[frame.index.to_numpy()[in_window]]
-    returned = _sum_by(pd.Series(back[in_window]), win.keys(ts))
+    back = np.empty(len(frame))
+    back[frame.index.to_numpy()] = ((cum - given_before).to_numpy()
+                                    * per_order[frame["order"].to_numpy()])
+    in_window = win.select(returns[c.refund_ts])
+    returned = _sum_by(pd.Series(back[in_window]),
+                       win.keys(returns[c.refund_ts][in_window]))
     return sold.sub(returned, fill_value=0.0).rename("cogs")
 
 
@@ -425,7 +440,10 @@ def _ledger(
     if order_items is not None and returned_goods == "restock" and refunds is not None:
         order_names += [n for n in ("list_amount", "discount_amount") if n not in paid]
     _check(orders, func, c, order_names, param="orders", hint="shop.orders")
-    _check_unique_ids(orders, c.order_id, func, "order_id_col")
+    # one hash index of the order ids, reused by every lookup below
+    order_index = pd.Index(orders[c.order_id])
+    if not order_index.is_unique:
+        _check_unique_ids(orders, c.order_id, func, "order_id_col")
     stamps = {"orders.paid_ts": orders[c.paid_ts]}
     if gmv:
         stamps["orders.order_ts"] = orders[c.order_ts]
@@ -456,7 +474,8 @@ def _ledger(
     if refunds is not None:
         parts.append(_refund_line(refunds, win, c))
     if order_items is not None:
-        parts.append(_cogs_line(orders, order_items, refunds, win, c, returned_goods))
+        parts.append(_cogs_line(orders, order_items, refunds, win, c, returned_goods,
+                                order_index))
     if costs is not None:
         parts.append(_cost_lines(costs, win, c))
     if marketing_spend is not None:
@@ -2253,6 +2272,7 @@ spend_col : str
 
 
 def _number_or_series(value, func: str, param: str, *, nonnegative: bool):
+    """A number (NaN allowed: it may come from an upstream metric) or numeric Series."""
     if isinstance(value, pd.Series):
         if not pd.api.types.is_numeric_dtype(value.dtype) or \
                 pd.api.types.is_bool_dtype(value.dtype):
@@ -2262,16 +2282,21 @@ def _number_or_series(value, func: str, param: str, *, nonnegative: bool):
             raise ValueError(f"{func}(): `{param}` must be >= 0, got negative "
                              f"values: {value[value < 0].head(3).to_dict()}.")
         return value.astype(float)
-    low = 0.0 if nonnegative else None
-    if isinstance(value, float) and np.isnan(value):
-        return value  # a NaN from an upstream metric (e.g. CAC with no customers)
-    return check_number(value, func, param=param, low=low)
+    if isinstance(value, (float, np.floating)) and np.isnan(value):
+        return float("nan")
+    return check_number(value, func, param=param, low=0.0 if nonnegative else None)
 
 
-def _arith_result(out):
-    if isinstance(out, pd.Series):
-        return out
-    return float(out)
+def _divide(num, den, name: str):
+    """num ÷ den for numbers or index-aligned Series; NaN where den is 0 or NaN."""
+    if not isinstance(num, pd.Series) and not isinstance(den, pd.Series):
+        return safe_divide(num, den)
+    if not isinstance(num, pd.Series):
+        num = pd.Series(num, index=den.index)
+    if not isinstance(den, pd.Series):
+        den = pd.Series(den, index=num.index)
+    num, den = num.align(den)
+    return safe_divide(num, den).rename(name)
 
 
 @register_metric(
@@ -2327,12 +2352,8 @@ def ltv_cac(ltv, *, cac):
     """
     func = "ltv_cac"
     ltv = _number_or_series(ltv, func, "ltv", nonnegative=False)
-    cac_ = _number_or_series(cac, func, "cac", nonnegative=True)
-    if not isinstance(ltv, pd.Series) and not isinstance(cac_, pd.Series):
-        return safe_divide(ltv, cac_)
-    return pd.Series(safe_divide(ltv, cac_), name="ltv_cac") if not isinstance(
-        safe_divide(ltv, cac_), pd.Series) else safe_divide(ltv, cac_).rename(
-        "ltv_cac")
+    cac = _number_or_series(cac, func, "cac", nonnegative=True)
+    return _divide(ltv, cac, "ltv_cac")
 
 
 @register_metric(
@@ -2388,24 +2409,19 @@ def cac_payback_months(cac, *, monthly_revenue_per_customer, gross_margin):
     3.0
     """
     func = "cac_payback_months"
-    cac_ = _number_or_series(cac, func, "cac", nonnegative=True)
-    rev = _number_or_series(monthly_revenue_per_customer, func,
-                            "monthly_revenue_per_customer", nonnegative=True)
-    gm = _number_or_series(gross_margin, func, "gross_margin", nonnegative=False)
-    too_big = (gm > 1).any() if isinstance(gm, pd.Series) else gm > 1
-    if too_big:
+    cac = _number_or_series(cac, func, "cac", nonnegative=True)
+    revenue = _number_or_series(monthly_revenue_per_customer, func,
+                                "monthly_revenue_per_customer", nonnegative=True)
+    margin = _number_or_series(gross_margin, func, "gross_margin", nonnegative=False)
+    if np.any(np.asarray(margin) > 1):
         raise ValueError(
             f"{func}(): `gross_margin` must be a fraction <= 1 (0.4 for 40 %), got "
             f"{gross_margin!r}."
         )
-    monthly_profit = rev * gm
+    monthly_profit = revenue * margin
+    # a customer who never earns gross profit never pays the CAC back: NaN
     if isinstance(monthly_profit, pd.Series):
         monthly_profit = monthly_profit.where(monthly_profit > 0, 0.0)
     elif monthly_profit <= 0:
         monthly_profit = 0.0
-    out = safe_divide(cac_, monthly_profit)
-    if isinstance(out, pd.Series):
-        return out.rename("cac_payback_months")
-    if isinstance(out, np.ndarray):
-        return pd.Series(out, name="cac_payback_months")
-    return float(out)
+    return _divide(cac, monthly_profit, "cac_payback_months")

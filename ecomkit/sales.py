@@ -202,7 +202,7 @@ def _identity_parts(orders, sessions, func, *, start, end, keys, freq,
     if not group:
         return pd.DataFrame({"uv": [uv], "paying_buyers": [buyers],
                              "paid_amount": [amount]})
-    out = pd.concat([uv, buyers, amount], axis=1).sort_index()
+    out = pd.concat([uv, buyers, amount], axis=1, sort=True)
     out = out.fillna({"uv": 0, "paying_buyers": 0, "paid_amount": 0.0})
     out = out.astype({"uv": "int64", "paying_buyers": "int64",
                       "paid_amount": "float64"})

@@ -276,6 +276,53 @@ def _check_page_view_events(events, event_type_col, page_view_events, func):
     return mask
 
 
+def _group_codes(frame: pd.DataFrame, by_cols: list[str]):
+    """Group code of each row and the index of all groups (``None`` without ``by``).
+
+    Groups are sorted (categories in their level order), NaN last. For one
+    categorical column the category codes are used as they are (no hashing):
+    the index then lists every level, so callers keep only the groups that
+    occur.
+    """
+    if not by_cols:
+        return np.zeros(len(frame), dtype="int64"), None
+    if len(by_cols) == 1 and isinstance(frame[by_cols[0]].dtype, pd.CategoricalDtype):
+        col = frame[by_cols[0]]
+        n_cats = len(col.cat.categories)
+        codes = col.cat.codes.to_numpy().astype("int64")
+        index = pd.CategoricalIndex(
+            pd.Categorical.from_codes(np.r_[np.arange(n_cats), -1], dtype=col.dtype),
+            name=by_cols[0])
+        return np.where(codes < 0, n_cats, codes), index
+    grouped = frame.groupby(by_cols, observed=True, sort=True, dropna=False)
+    return grouped.ngroup().to_numpy().astype("int64"), grouped.size().index
+
+
+def _session_positions(session_ids: pd.Series, event_session_ids, func: str,
+                       col: str) -> np.ndarray:
+    """Row position in ``sessions`` of each event's session (-1 when not listed)."""
+    sids = _id_values(session_ids)
+    eids = _id_values(pd.Series(event_session_ids))
+    _check_same_id_kind(sids, eids, func, col)
+    if sids.dtype.kind == "i" and len(sids):
+        lo, hi = int(sids.min()), int(sids.max())
+        span = hi - lo + 1
+        if span <= 4 * len(sids) + 1024:
+            lut = np.full(span, -1, dtype="int64")
+            lut[sids - lo] = np.arange(len(sids))
+            if (lut[sids - lo] != np.arange(len(sids))).any():
+                _raise_duplicate_sessions(session_ids, func, col)
+            e = eids - lo
+            inside = (e >= 0) & (e < span)
+            pos = np.full(len(e), -1, dtype="int64")
+            pos[inside] = lut[e[inside]]
+            return pos
+    index = pd.Index(sids)
+    if not index.is_unique:
+        _raise_duplicate_sessions(session_ids, func, col)
+    return index.get_indexer(eids).astype("int64")
+
+
 class _Cells:
     """Group (and, for ``daily_mean``, day) codes of the sessions in a window.
 
@@ -287,14 +334,10 @@ class _Cells:
     def __init__(self, s: pd.DataFrame, by_cols: list[str], ts: pd.Series,
                  how: str, start, end, func: str):
         self.by_cols = by_cols
-        if by_cols:
-            grouped = s.groupby(by_cols, observed=True, sort=True, dropna=False)
-            self.gcode = grouped.ngroup().to_numpy().astype("int64")
-            self.index = grouped.size().index
-        else:
-            self.gcode = np.zeros(len(s), dtype="int64")
-            self.index = None
+        self.gcode, self.index = _group_codes(s, by_cols)
         self.n_groups = len(self.index) if by_cols else 1
+        #: groups that have at least one visit in the window
+        self.present = np.bincount(self.gcode, minlength=self.n_groups) > 0
         self.daily = how == "daily_mean"
         if self.daily:
             days = _local_days(ts)
@@ -349,7 +392,12 @@ class _Cells:
             v = values[0]
             return int(v) if np.issubdtype(np.asarray(values).dtype, np.integer) \
                 else float(v)
-        return pd.Series(values, index=self.index, name=name)
+        return pd.Series(values[self.present], index=self.index[self.present],
+                         name=name)
+
+    def keys(self) -> pd.DataFrame:
+        """The ``by`` keys of the groups with visits, one row per group."""
+        return self.index[self.present].to_frame(index=False)
 
 
 def _day_number(ts: pd.Timestamp) -> int:
@@ -386,11 +434,6 @@ def _durations_s(s: pd.DataFrame, start_ts_col: str, end_ts_col: str,
 
 
 # ================================================================ metrics ===
-_HOW_DOC = """how : {"pooled", "daily_mean"}, default="pooled"
-        ``"pooled"``: once over the whole window. ``"daily_mean"``: the mean
-        of the daily values (生意参谋 multi-day style); see the module notes."""
-
-
 @register_metric(
     "uv", name="Unique visitors", name_zh="访客数 (UV)", family="traffic",
     formula="distinct visitor_id of the sessions that started in the window",
@@ -1353,7 +1396,8 @@ def traffic_mix(
     codes, n = _visitor_codes(s, visitor_id_col, func)
     uv = cells.distinct(codes, n).astype("int64")
     n_sessions = cells.total().astype("int64")
-    out = cells.index.to_frame(index=False)
+    uv, n_sessions = uv[cells.present], n_sessions[cells.present]
+    out = cells.keys()
     out["uv"] = uv
     out["uv_share"] = safe_divide(uv, np.full(len(uv), uv.sum()))
     out["sessions"] = n_sessions
@@ -1576,7 +1620,7 @@ def traffic_by_period(
     keep = np.flatnonzero(n_sessions > 0)
     out = pd.DataFrame({"period": periods.take(keep // n_groups)})
     if by_cols:
-        keys = cells.index.to_frame(index=False).take(keep % n_groups)
+        keys = cells.index.to_frame(index=False).take(keep % n_groups)  # all groups
         for col in by_cols:
             out[col] = keys[col].array  # keeps categorical levels
     out["uv"] = uv[keep]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._schema import CAMPAIGN_KINDS
+
 # Relative traffic by weekday, Monday first (weekend browsing is heavier).
 WEEKDAY_TRAFFIC = np.array([0.95, 0.93, 0.95, 0.98, 1.03, 1.12, 1.10])
 # Traffic multiplier while a campaign of each kind runs (burst phase).
@@ -65,6 +67,8 @@ def campaign_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> pd.DataFra
     frame = frame[(first < end_excl) & (frame["end"] > start)]
     frame = frame.sort_values(["start", "kind"]).reset_index(drop=True)
     frame.insert(0, "campaign_id", np.arange(1, len(frame) + 1, dtype="int64"))
+    frame["name"] = frame["name"].astype("str")
+    frame["kind"] = pd.Categorical(frame["kind"], categories=list(CAMPAIGN_KINDS), ordered=True)
     return frame
 
 

@@ -76,7 +76,7 @@ CART_WITHOUT_VIEW = 0.08  # carted from a list or campaign page, no product view
 
 CATEGORY_MIX = np.array([0.22, 0.12, 0.15, 0.14, 0.12, 0.08, 0.09, 0.08])
 CATEGORY_PRICE = np.array([159.0, 299.0, 129.0, 89.0, 49.0, 399.0, 119.0, 189.0])
-CATEGORY_REFUND = np.array([0.08, 0.07, 0.04, 0.05, 0.02, 0.06, 0.04, 0.06])
+CATEGORY_REFUND = np.array([0.05, 0.06, 0.04, 0.05, 0.02, 0.06, 0.04, 0.06])
 CATEGORY_KEYWORDS = (
     ("连衣裙", "T恤", "卫衣", "牛仔裤"),
     ("运动鞋", "帆布鞋", "老爹鞋"),

@@ -141,9 +141,11 @@ def story_dates(start: pd.Timestamp, end_excl: pd.Timestamp) -> dict[str, tuple]
         return t - pd.Timedelta(days=t.day_of_week)
 
     def month_start(frac):
+        # the first of the month at that point of the window; in windows too
+        # short for that, the Monday of that point
         t = start + span * frac
         first = t.normalize().replace(day=1)
-        return first if first >= start else start
+        return first if first > start else max(monday(frac), start)
 
     cf = max(monday(0.58), start)
     return {
