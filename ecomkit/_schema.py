@@ -125,6 +125,9 @@ class Table:
     row: str
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    #: False when the key orders rows but may repeat (two actions of a visit
+    #: can share a second in ``events``)
+    unique_key: bool = True
 
     @property
     def column_names(self) -> list[str]:
@@ -221,6 +224,7 @@ TABLES: dict[str, Table] = {
                 _c("keyword", "str", "search keyword, for search events",
                    nullable=True),
             ),
+            unique_key=False,
         ),
         Table(
             "orders",

@@ -152,7 +152,10 @@ def _run_make_data(args) -> int:
         shop = make_shop(**kwargs)
     except (ValueError, TypeError) as exc:  # e.g. a window shorter than allowed
         return _fail(parser, f"{exc} (check --customers, --start and --end)", code=2)
-    write_shop(shop, out, format=args.format, overwrite=args.overwrite)
+    try:
+        write_shop(shop, out, format=args.format, overwrite=args.overwrite)
+    except OSError as exc:  # no permission, disk full, ...
+        return _fail(parser, f"could not write {str(out)!r}: {exc}")
     seconds = time.perf_counter() - started
     from ._schema import TABLE_NAMES
 

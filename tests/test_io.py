@@ -667,3 +667,13 @@ def test_ids_written_as_floats_are_read_as_integers(tmp_path):
     pd.testing.assert_frame_equal(read_shop(tmp_path).orders, shop.orders)
     _edit(tmp_path, "orders", lambda f: f.assign(order_id=["500.5", "501", "502"]))
     assert read_shop(tmp_path).orders["order_id"].tolist() == ["500.5", "501", "502"]
+
+
+def test_duplicate_keys_are_reported_except_for_events():
+    shop = tiny_shop()
+    events = pd.concat([shop.events, shop.events.iloc[[1]]], ignore_index=True)
+    customers = shop.customers.assign(customer_id=[1, 2, 1])
+    problems = validate_shop({"events": events, "customers": customers})
+    assert problems[["table", "column", "n_rows"]].values.tolist() == [
+        ["customers", "customer_id", 2]]
+    assert problems.examples[0] == "row 0 (customer_id=1), row 2 (customer_id=1)"

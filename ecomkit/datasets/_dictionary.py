@@ -13,14 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from .._schema import PAGE_VIEW_EVENTS, PAID_CHANNELS, TABLES, Column, dtype_for
+from ._demo import DEMO_COMMAND
 from ._io import META_FILE, RELATIONS, RULES, STORIES_FILE
 
 __all__ = ["data_dictionary_markdown", "write_data_dictionary"]
 
-#: the command that regenerates the demo shop in ``datasets/demo``.
-DEMO_COMMAND = (
-    "ecomkit make-data --customers 3000 --seed 0 --out datasets/demo --overwrite"
-)
 
 _KIND_TEXT = {
     "id": "integer key (an analyst's text ids also work)",

@@ -1209,13 +1209,17 @@ class _Generator:
 
     def make_market(self):
         rng = self.rng
-        month = self.sessions["start_ts"].dt.to_period("M").dt.start_time
-        m_codes, months_idx = pd.factorize(month, sort=True)
-        pairs = np.unique(m_codes.astype(np.int64) * (self.s_visitor.max() + 1) + self.s_visitor)
-        uv = pd.Series(np.bincount(pairs // (self.s_visitor.max() + 1), minlength=len(months_idx)), index=months_idx)
-        om = self.orders["order_ts"].dt.to_period("M").dt.start_time
-        gmv = self.orders.groupby(om)["order_amount"].sum().reindex(uv.index, fill_value=0.0)
-        n_orders = self.orders.groupby(om).size().reindex(uv.index, fill_value=0)
+        # month index of every visit and order (numpy months: fast at 10M rows)
+        month0 = np.datetime64(self.start, "M")
+        s_month = (self.s_start_ns.view("datetime64[ns]").astype("datetime64[M]") - month0).astype(np.int64)
+        nm = int(s_month.max()) + 1
+        stride = int(self.s_visitor.max()) + 1
+        pairs = np.unique(s_month * stride + self.s_visitor)
+        uv = pd.Series(np.bincount(pairs // stride, minlength=nm))
+        o_month = (self.orders["order_ts"].to_numpy().astype("datetime64[M]") - month0).astype(np.int64)
+        gmv = pd.Series(np.bincount(o_month, self.orders["order_amount"].to_numpy(), nm))
+        n_orders = pd.Series(np.bincount(o_month, minlength=nm))
+        uv.index = gmv.index = n_orders.index = pd.date_range(self.start.replace(day=1), periods=nm, freq="MS")
         months = uv.index
         nm = len(months)
         frames = [
