@@ -180,6 +180,8 @@ def test_everything_happens_inside_the_window(shop):
     lo, hi = pd.Timestamp("2024-01-01"), pd.Timestamp("2025-01-01")
     for table, col in [
         ("sessions", "start_ts"),
+        ("sessions", "end_ts"),
+        ("events", "event_ts"),
         ("orders", "order_ts"),
         ("orders", "delivered_ts"),
         ("refunds", "refund_ts"),
@@ -256,6 +258,7 @@ def test_market_panel_contains_us_with_our_numbers(shop):
     gmv = shop.orders.groupby(shop.orders["order_ts"].dt.to_period("M").dt.start_time)["order_amount"].sum()
     np.testing.assert_allclose(us["gmv"].to_numpy(), gmv.to_numpy(), rtol=1e-9, atol=0.01)
     assert m["shop"].nunique() == 8
+    assert m["month"].nunique() == 12  # every month of the window, no more
 
 
 # -------------------------------------------------------------- behaviour --

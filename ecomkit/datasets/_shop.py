@@ -149,8 +149,10 @@ class _Clock:
     def sample(self, rng, lo, hi):
         """Times in ``[lo, hi)`` (day offsets) weighted by daily traffic, with
         a realistic hour of day."""
-        lo = np.clip(lo, 0, self.n_days)
-        hi = np.clip(hi, lo, self.n_days)
+        # visits start by 22:00 of the last day so they end inside the window
+        last = self.n_days - 2 / 24
+        lo = np.clip(lo, 0, last)
+        hi = np.clip(hi, lo, last)
         wlo = np.interp(lo, self.edges, self.cum)
         whi = np.interp(hi, self.edges, self.cum)
         t = np.interp(wlo + rng.random(len(lo)) * (whi - wlo), self.cum, self.edges)
@@ -533,7 +535,7 @@ class _Generator:
         extra = rng.geometric(0.7, n_anon) - 1
         av = np.repeat(np.arange(n_anon), 1 + extra)
         ta = first[av] + np.where(np.r_[True, av[1:] != av[:-1]], 0.0, rng.uniform(0.01, 30, len(av)))
-        keep = ta < self.n_days
+        keep = ta < self.n_days - 2 / 24  # end inside the window
         av, ta = av[keep], ta[keep]
         adev = _choice(rng, ANONYMOUS_DEVICE_MIX, n_anon)
         parts.append(
@@ -1212,7 +1214,7 @@ class _Generator:
         # month index of every visit and order (numpy months: fast at 10M rows)
         month0 = np.datetime64(self.start, "M")
         s_month = (self.s_start_ns.view("datetime64[ns]").astype("datetime64[M]") - month0).astype(np.int64)
-        nm = int(s_month.max()) + 1
+        nm = int((np.datetime64(self.end_excl - pd.Timedelta(days=1), "M") - month0).astype(np.int64)) + 1
         stride = int(self.s_visitor.max()) + 1
         pairs = np.unique(s_month * stride + self.s_visitor)
         uv = pd.Series(np.bincount(pairs // stride, minlength=nm))

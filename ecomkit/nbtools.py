@@ -1,0 +1,126 @@
+"""Small helpers the notebooks share: open a shop folder, check which sections
+can run, and record key results for the tests and the report.
+
+``record(name, value)`` displays a JSON payload under ecomkit's own MIME type;
+papermill keeps it in the executed notebook, where :func:`read_records` finds
+it (scrapbook did this, but it is unmaintained).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._bunch import Bunch
+
+__all__ = ["RECORD_MIME", "open_shop", "read_records", "record", "sections"]
+
+RECORD_MIME = "application/vnd.ecomkit.record+json"
+
+
+def _jsonable(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return None if np.isnan(v) else v
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, pd.Series):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, pd.DataFrame):
+        return [{str(k): _jsonable(v) for k, v in row.items()} for row in value.to_dict("records")]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def record(name: str, value):
+    """Record a key result of a notebook under ``name`` (numbers, text, lists,
+    dicts, Series, DataFrames). Shows nothing to the reader.
+
+    Examples
+    --------
+    >>> record("uv", 1234)  # outside a notebook this only returns the payload
+    {'name': 'uv', 'value': 1234}
+    """
+    payload = {"name": str(name), "value": _jsonable(value)}
+    json.dumps(payload)  # fail here, not in the reader, if it is not JSON
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with the dev extra
+        return payload
+    if get_ipython() is None:
+        return payload
+    display({RECORD_MIME: payload, "text/plain": ""}, raw=True)
+    return None
+
+
+def read_records(notebook) -> dict:
+    """All values recorded in an executed notebook (a NotebookNode or dict).
+
+    Later records of the same name replace earlier ones.
+    """
+    found = {}
+    for cell in notebook["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if RECORD_MIME in data:
+                payload = data[RECORD_MIME]
+                if isinstance(payload, str):
+                    payload = json.loads(payload)
+                found[payload["name"]] = payload["value"]
+    return found
+
+
+def open_shop(data_dir: str, *, tables: Sequence[str] | None = None) -> Bunch:
+    """The shop a notebook analyses: ``"demo"`` (the shipped demo shop) or a
+    folder that :func:`ecomkit.datasets.read_shop` accepts."""
+    from .datasets import load_demo_shop, read_shop
+
+    if str(data_dir) == "demo":
+        shop = load_demo_shop()
+        if tables is not None:
+            shop = Bunch(**{k: v for k, v in shop.items() if k in tables or k in ("stories", "params")})
+        return shop
+    return read_shop(data_dir, tables=tables)
+
+
+def sections(shop: Mapping, needs: Mapping[str, Sequence[str]], *, notebook: str) -> Bunch:
+    """Which sections of a notebook can run on ``shop``.
+
+    ``needs`` maps each section to the tables it reads. Prints one note that
+    names the missing tables and the sections skipped because of them, and
+    returns ``{section: bool}``.
+
+    Examples
+    --------
+    >>> ok = sections({"orders": 1}, {"funnel": ["events"], "sales": ["orders"]},
+    ...               notebook="02_conversion")
+    Note for 02_conversion: this shop has no `events` table, so these sections are skipped: funnel.
+    >>> ok.sales, ok.funnel
+    (True, False)
+    """
+    ok = Bunch()
+    missing = {}
+    for section, tables in needs.items():
+        lacking = [t for t in tables if t not in shop]
+        ok[section] = not lacking
+        for t in lacking:
+            missing.setdefault(t, []).append(section)
+    for table, secs in missing.items():
+        print(
+            f"Note for {notebook}: this shop has no `{table}` table, so these sections "
+            f"are skipped: {', '.join(secs)}."
+        )
+    return ok
