@@ -287,9 +287,10 @@ def safe_divide(numerator, denominator):
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         out = num / den
+    zero = np.asarray(den == 0)
     if isinstance(out, (pd.Series, pd.DataFrame)):
-        return out.where(den != 0)
-    return np.where(den != 0, out, np.nan)
+        return out.mask(zero) if zero.ndim else (out * np.nan if zero else out)
+    return np.where(zero, np.nan, out)
 
 
 def check_by(by, data: pd.DataFrame, func: str, *, param: str = "by", table: str = "data") -> list[str]:

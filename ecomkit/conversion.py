@@ -42,7 +42,9 @@ from ._validation import (
 )
 from .traffic import (
     _codes,
+    _event_id_values,
     _group_codes,
+    _id_values,
     _parse_timedelta,
     _session_positions,
     _sessions_in_window,
@@ -74,42 +76,59 @@ DEFAULT_STEPS = ("product_view", "add_to_cart", "checkout", "payment")
 class _Units:
     """The units (sessions or visitors, within a ``by`` group) of some events.
 
-    ``codes[i]`` is the unit of the i-th kept event, ``0 <= code < n``;
-    ``group[u]`` the group of unit ``u``; ``index`` the group keys (``None``
-    without ``by``). A visitor seen in two groups is two units.
+    ``keep`` marks the events used. ``codes[i]`` is the unit of the i-th kept
+    event, ``0 <= code < n``; ``present[u]`` says unit ``u`` has a kept event
+    (codes are not dense); ``group[u]`` is its group and ``index`` the group
+    keys (``None`` without ``by``). A visitor seen in two groups is two units.
     """
 
     def __init__(self, events, keep, func, *, unit_col, by, sessions,
                  session_id_col):
         by_cols = self._by_columns(events, sessions, by, func, session_id_col)
         self.by_cols = by_cols
-        if by_cols and not set(by_cols) <= set(events.columns):
-            # by a column of sessions: look up each event's session
-            pos = _session_positions(sessions[session_id_col],
-                                     events[session_id_col][keep], func,
+        from_sessions = bool(by_cols) and not set(by_cols) <= set(events.columns)
+        if from_sessions:
+            # by a column of sessions: group the sessions, then look up the
+            # group of each event's session
+            session_group, self.index = _group_codes(sessions, by_cols)
+            eids, has_id = _event_id_values(events[session_id_col])
+            pos = _session_positions(sessions[session_id_col], eids[keep], func,
                                      session_id_col)
+            if has_id is not None:
+                pos[~has_id[keep]] = -1  # an event without a session id
             listed = pos >= 0  # events of sessions not in `sessions` are dropped
             keep = keep.copy()
             keep[np.flatnonzero(keep)[~listed]] = False
-            group_frame = sessions[by_cols].take(pos[listed]).reset_index(drop=True)
+            gcode = session_group[pos[listed]]
         elif by_cols:
-            group_frame = events.loc[keep, by_cols].reset_index(drop=True)
-        else:
-            group_frame = None
+            gcode, self.index = _group_codes(
+                events.loc[keep, by_cols].reset_index(drop=True), by_cols)
         self.keep = keep
-        ucodes, n_units = _codes(events[unit_col][keep])
-        if group_frame is None:
+        ucodes, n_units = _codes(_id_values(events[unit_col])[keep])
+        if not by_cols:
             self.codes, self.n = ucodes, n_units
             self.group = np.zeros(n_units, dtype="int64")
             self.index, self.n_groups = None, 1
-            return
-        gcode, self.index = _group_codes(group_frame, by_cols)
-        self.n_groups = len(self.index)
-        # one unit per (group, unit) pair
-        pair_codes, pairs = pd.factorize(gcode * n_units + ucodes)
-        self.codes = pair_codes.astype("int64", copy=False)
-        self.n = len(pairs)
-        self.group = pairs // n_units
+        else:
+            self.n_groups = len(self.index)
+            if from_sessions and unit_col == session_id_col:
+                # a session has one channel: the session is the unit
+                self.codes, self.n = ucodes, n_units
+                self.group = np.zeros(n_units, dtype="int64")
+                self.group[ucodes] = gcode
+            elif self.n_groups * n_units <= 2 * len(ucodes) + (1 << 20):
+                # one unit per (group, unit) pair; few enough pairs to use the
+                # pair number itself as the code (no hashing)
+                self.codes = gcode * n_units + ucodes
+                self.n = self.n_groups * n_units
+                self.group = np.arange(self.n) // n_units
+            else:
+                pair_codes, pairs = pd.factorize(gcode * n_units + ucodes)
+                self.codes = pair_codes.astype("int64", copy=False)
+                self.n = len(pairs)
+                self.group = pairs // n_units
+        self.present = np.zeros(self.n, dtype=bool)
+        self.present[self.codes] = True
 
     @staticmethod
     def _by_columns(events, sessions, by, func, session_id_col):
@@ -144,6 +163,8 @@ class _Units:
 
     def count(self, unit_mask: np.ndarray) -> np.ndarray:
         """Number of units per group among ``unit_mask``."""
+        if self.n_groups == 1:
+            return np.array([np.count_nonzero(unit_mask)])
         return np.bincount(self.group[unit_mask], minlength=self.n_groups)
 
     def result(self, num, den, name):
@@ -190,12 +211,12 @@ def _unit_rate(events, func, name, *, num_types, den_types, negate, unit, by,
     _check_ids(events, unit_col, func, unit_param)
     units = _Units(events, keep, func, unit_col=unit_col, by=by, sessions=sessions,
                    session_id_col=session_id_col)
-    types = events[event_type_col][units.keep]
+    types, kept = events[event_type_col], units.keep
     if den_types is None:
-        den_units = np.ones(units.n, dtype=bool)
+        den_units = units.present
     else:
-        den_units = units.has(_type_mask(types, den_types))
-    did = units.has(_type_mask(types, num_types))
+        den_units = units.has(_type_mask(types, den_types)[kept])
+    did = units.has(_type_mask(types, num_types)[kept])
     num_units = den_units & (~did if negate else did)
     return units.result(units.count(num_units), units.count(den_units), name)
 
@@ -218,7 +239,7 @@ def _step_index(types: pd.Series, steps: tuple, func: str) -> np.ndarray:
             elif step not in _schema.EVENT_TYPES:
                 _raise_unknown_step(step, cats, func)
         return lut[types.cat.codes.to_numpy()]
-    codes = pd.Categorical(types, categories=list(steps)).codes.astype("int8")
+    codes = pd.Index(list(steps)).get_indexer(types).astype("int8")  # -1: no step
     seen = np.bincount(codes[codes >= 0], minlength=len(steps)) > 0
     for k, step in enumerate(steps):
         if not seen[k] and step not in _schema.EVENT_TYPES:
@@ -321,8 +342,9 @@ def funnel(
     ----------
     events : pandas.DataFrame
         ``shop.events`` (one row per action; any row order).
-    steps : sequence of str, default=("product_view", "add_to_cart", "checkout", "payment")
-        Event types in funnel order, each once.
+    steps : sequence of str, default=DEFAULT_STEPS
+        Event types in funnel order, each once; default ``("product_view",
+        "add_to_cart", "checkout", "payment")``.
     unit : {"session", "visitor"}, default="session"
         Follow visits or people.
     mode : {"closed", "open"}, default="closed"
@@ -425,31 +447,30 @@ def _funnel_counts(t, k_of, c, units, n_steps, mode, window_ticks):
     no loop over units.
     """
     n = units.n
+    by_step = [np.flatnonzero(k_of == k) for k in range(n_steps)]
     # entry step of each unit: 0 for closed funnels (units without step 1 never
     # enter), the lowest step the unit did for open funnels
     entry = np.full(n, n_steps, dtype="int64")
-    if mode == "closed":
-        entry[c[k_of == 0]] = 0
-    else:
-        np.minimum.at(entry, c, k_of.astype("int64"))
-    by_step = [np.flatnonzero(k_of == k) for k in range(n_steps)]
+    for k in (range(n_steps - 1, -1, -1) if mode == "open" else [0]):
+        entry[c[by_step[k]]] = k  # lower steps overwrite higher ones
     reach_t = np.full(n, _I64_MAX, dtype="int64")
-    anchor = np.full(n, _I64_MAX, dtype="int64")  # entry time, for `window`
+    anchor = reach_t  # entry time of each unit, for `window`
     reached = np.zeros((units.n_groups, n_steps), dtype="int64")
     entered = np.zeros((units.n_groups, n_steps), dtype="int64")
     for k in range(n_steps):
-        idx = by_step[k]
-        uc, tk = c[idx], t[idx]
-        e = entry[uc]
-        ok = e == k  # entering here: any step-k event
-        cont = (e < k) & (tk >= reach_t[uc])  # going on: at or after step k-1
-        if window_ticks is not None:
-            cont &= tk - anchor[uc] <= window_ticks
-        ok |= cont
+        uc, tk = c[by_step[k]], t[by_step[k]]
+        if k > 0:  # at step 1 every unit with the event is entering
+            e = entry[uc]
+            # entering at this step, or going on: at or after the previous step
+            ok = (e == k) | ((e < k) & (tk >= reach_t[uc]))
+            if window_ticks is not None:
+                ok &= (e == k) | (tk - anchor[uc] <= window_ticks)
+            uc, tk = uc[ok], tk[ok]
         new_t = np.full(n, _I64_MAX, dtype="int64")
-        np.minimum.at(new_t, uc[ok], tk[ok])
+        np.minimum.at(new_t, uc, tk)  # earliest qualifying event per unit
         starts_here = entry == k
-        anchor = np.where(starts_here, new_t, anchor)
+        if window_ticks is not None:
+            anchor = np.where(starts_here, new_t, anchor)
         reach_t = new_t
         reached[:, k] = units.count(reach_t < _I64_MAX)
         entered[:, k] = units.count(starts_here)

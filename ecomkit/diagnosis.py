@@ -55,6 +55,9 @@ from ._validation import (
 from .sales import _identity_parts
 
 __all__ = ["decompose_change", "decompose_segments", "gmv_change"]
+#: public functions that are not catalog metrics (general attribution tools;
+#: gmv_change is the catalog entry)
+__not_metrics__ = ["decompose_change", "decompose_segments"]
 
 METHODS = ("lmdi", "shapley", "sequential")
 LEVELS = ("factor", "segment")
@@ -68,31 +71,52 @@ GMV_FACTORS = ("uv", "pay_conversion", "revenue_per_buyer")
 # ------------------------------------------------------- the methods ----
 # Each takes two (segments × factors) arrays of base and current values and
 # returns the (segments × factors) contributions; row i sums to V1_i − V0_i.
-def _log_mean(a, b):
-    """L(a, b) = (a − b) / (ln a − ln b), L(a, a) = a, for positive arrays.
+def _log_ratio(a, b):
+    """ln(a / b) for positive arrays, accurate both near 1 and far from it.
 
-    ln a − ln b is computed as log1p((a − b) / b), which stays accurate when
-    a and b are close.
+    Near 1, log1p((a − b) / b) keeps the digits a plain log(a / b) loses; far
+    from 1 (where (a − b) / b is close to −1 or huge), ln a − ln b is exact
+    enough and cannot overflow.
     """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        near = np.abs(a - b) < 0.5 * b
+        return np.where(near, np.log1p((a - b) / b), np.log(a) - np.log(b))
+
+
+def _log_mean(a, b):
+    """L(a, b) = (a − b) / (ln a − ln b), L(a, a) = a, for positive arrays."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = (a - b) / np.log1p((a - b) / b)
+        out = (a - b) / _log_ratio(a, b)
     return np.where(a == b, a, out)
 
 
 def _lmdi(x0, x1):
     v0, v1 = x0.prod(axis=1), x1.prod(axis=1)
+    # test the factors, not the product: a product of tiny values can
+    # underflow to 0 without any factor being 0
+    zero0, zero1 = (x0 == 0).any(axis=1), (x1 == 0).any(axis=1)
     out = np.zeros_like(x0, dtype="float64")
-    both = (v0 > 0) & (v1 > 0)
+    both = ~zero0 & ~zero1
     if both.any():
-        a, b = x1[both], x0[both]
-        log_ratio = np.log1p((a - b) / b)
-        out[both] = _log_mean(v1[both], v0[both])[:, None] * log_ratio
+        log_ratio = _log_ratio(x1[both], x0[both])
+        a, b = v1[both], v0[both]
+        weight = _log_mean(a, b)
+        # if the product of positive factors under- or overflows (or lands in
+        # the subnormal range, where digits are lost), ln(V1 / V0) is taken as
+        # Σ_k ln(x_k1 / x_k0), which is what it equals
+        tiny = np.finfo("float64").tiny
+        lost = ~((a >= tiny) & (b >= tiny) & np.isfinite(a) & np.isfinite(b))
+        if lost.any():
+            total = log_ratio[lost].sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                weight[lost] = np.where(total != 0, (a - b)[lost] / total, 0.0)
+        out[both] = weight[:, None] * log_ratio
     # analytical limits (Ang & Liu 2007): see the module docstring
-    appeared = (v0 == 0) & (v1 > 0)
+    appeared = zero0 & ~zero1
     if appeared.any():
         zero = (x0[appeared] == 0).astype("float64")
         out[appeared] = v1[appeared, None] * zero / zero.sum(axis=1, keepdims=True)
-    vanished = (v0 > 0) & (v1 == 0)
+    vanished = ~zero0 & zero1
     if vanished.any():
         zero = (x1[vanished] == 0).astype("float64")
         out[vanished] = -v0[vanished, None] * zero / zero.sum(axis=1, keepdims=True)
@@ -237,6 +261,10 @@ def decompose_change(
       k − 1 current)``. The total is exact but the split DEPENDS ON THE
       ORDER: the interaction lands on whichever factor comes later. Use it
       to see why LMDI and Shapley exist, not to report.
+
+    All three add up to ``V1 − V0`` up to float rounding; for LMDI the
+    rounding is relative to ``V0`` and ``V1``, for Shapley and sequential to
+    the largest mixed product they evaluate (``Π_k max(x_k0, x_k1)``).
 
     Parameters
     ----------

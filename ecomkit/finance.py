@@ -20,7 +20,7 @@ the cost of goods that came back) on the refund date; ``costs`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,8 @@ __all__ = [
     "roas",
     "roi",
 ]
+#: public helpers that are not catalog metrics (a reshape of the P&L)
+__not_metrics__ = ("pnl_long",)
 
 #: The money lines of :func:`pnl_table`, top to bottom (the waterfall order).
 PNL_LINES = (
@@ -126,9 +128,8 @@ class _Cols:
     clicks: str = "clicks"
 
 
-_FIELD_NAMES = {f.name for f in fields(_Cols)}
 _TS = {"order_ts", "paid_ts", "shipped_ts", "delivered_ts", "refund_ts", "date"}
-_MONEY = {
+_MONEY = {  # money and counts: numeric and never negative
     "order_amount", "paid_amount", "list_amount", "discount_amount", "shipping_fee",
     "shipping_cost", "unit_cost", "refund_amount", "amount", "spend", "quantity",
     "impressions", "clicks",
@@ -205,10 +206,10 @@ def _check_unique_ids(orders: pd.DataFrame, col: str, func: str, param: str) -> 
 
 def _check_same_id_type(func: str, param: str, col: str, **tables) -> None:
     """Reject ids that can never match: numbers in one table, text in another."""
-    kinds = {
+    kinds = {  # an empty table has no ids to match (its dtype is arbitrary)
         name: "numeric" if pd.api.types.is_numeric_dtype(t[col].dtype) else "text"
         for name, t in tables.items()
-        if t is not None
+        if t is not None and len(t)
     }
     if len(set(kinds.values())) > 1:
         text = [n for n, k in kinds.items() if k == "text"][0]
@@ -298,14 +299,30 @@ class _Window:
         return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
-def _sum_by(values, keys: np.ndarray):
-    """Σ values per key (one row per key present)."""
-    return values.groupby(keys, sort=False).sum()
+def _sum_by(columns: dict, keys: np.ndarray) -> pd.DataFrame:
+    """Σ of each array in ``columns`` per key, one row per key present.
+
+    ``np.bincount`` over the factorised keys: the arrays are never copied into a
+    DataFrame first, which matters with millions of orders.
+    """
+    codes, uniques = pd.factorize(keys)
+    sums = {
+        name: np.bincount(codes, weights=np.asarray(v, dtype=float),
+                          minlength=len(uniques))
+        for name, v in columns.items()
+    }
+    return pd.DataFrame(sums, index=uniques, columns=list(columns), dtype=float)
+
+
+def _take(table: pd.DataFrame, mask: np.ndarray, cols) -> pd.DataFrame:
+    """Rows ``mask`` of the columns ``cols`` only (copying whole rows is slow)."""
+    cols = [col for col in dict.fromkeys(cols) if col in table.columns]
+    return table[cols].loc[mask]
 
 
 def _combine(parts: list, win: _Window) -> pd.DataFrame:
     """Put line totals side by side, one row per period, missing lines = 0."""
-    frame = pd.concat(parts, axis=1)
+    frame = pd.concat(parts, axis=1, sort=True)
     return frame.reindex(win.full_index(frame.index)).fillna(0.0)
 
 
@@ -321,22 +338,19 @@ def _paid_lines(orders, win, c, names) -> pd.DataFrame:
             check_no_missing(orders.loc[paid], getattr(c, n), win.func,
                              param=f"{n}_col", what="amounts on paid orders")
         money[n] = values
-    frame = pd.DataFrame(money, columns=list(names), dtype=float)
-    return _sum_by(frame, win.keys(orders[c.paid_ts][paid]))
+    return _sum_by(money, win.keys(orders[c.paid_ts][paid]))
 
 
 def _gmv_line(orders, win, c) -> pd.Series:
     placed = win.select(orders[c.order_ts])
-    amount = pd.Series(orders[c.order_amount].to_numpy(dtype=float)[placed],
-                       name="gmv")
-    return _sum_by(amount, win.keys(orders[c.order_ts][placed]))
+    amount = orders[c.order_amount].to_numpy(dtype=float)[placed]
+    return _sum_by({"gmv": amount}, win.keys(orders[c.order_ts][placed]))
 
 
 def _refund_line(refunds, win, c) -> pd.Series:
     done = win.select(refunds[c.refund_ts])
-    amount = pd.Series(refunds[c.refund_amount].to_numpy(dtype=float)[done],
-                       name="refunds")
-    return _sum_by(amount, win.keys(refunds[c.refund_ts][done]))
+    amount = refunds[c.refund_amount].to_numpy(dtype=float)[done]
+    return _sum_by({"refunds": amount}, win.keys(refunds[c.refund_ts][done]))
 
 
 def _order_cogs(orders, order_items, c, order_index=None) -> np.ndarray:
@@ -362,7 +376,8 @@ def _cogs_line(orders, order_items, refunds, win, c, returned_goods,
     """
     per_order = _order_cogs(orders, order_items, c, order_index)
     paid = win.select(orders[c.paid_ts])
-    sold = _sum_by(pd.Series(per_order[paid]), win.keys(orders[c.paid_ts][paid]))
+    sold = _sum_by({"cogs": per_order[paid]},
+                   win.keys(orders[c.paid_ts][paid]))["cogs"]
     if returned_goods == "write_off" or refunds is None:
         return sold.rename("cogs")
 
@@ -379,8 +394,10 @@ def _cogs_line(orders, order_items, refunds, win, c, returned_goods,
         )
     goods = (orders[c.list_amount] - orders[c.discount_amount]).to_numpy(dtype=float)
     refund = returns[c.refund_amount].to_numpy(dtype=float)
-    # refunded share of the goods; a refund on a zero-value order returns it all
+    # refunded share of the goods; a return of a zero-value order returns it all
     share = np.divide(refund, goods[pos], out=np.ones(len(pos)), where=goods[pos] > 0)
+    # only goods that were sold (paid orders) can give their cost back
+    share[~orders[c.paid_ts].notna().to_numpy()[pos]] = 0.0
     # walk each order's returns in time order so the shares never pass 100 %
     frame = pd.DataFrame({"order": pos, "share": share,
                           "ts": _wall_time(returns[c.refund_ts]).to_numpy()})
@@ -391,8 +408,8 @@ def _cogs_line(orders, order_items, refunds, win, c, returned_goods,
     back[frame.index.to_numpy()] = ((cum - given_before).to_numpy()
                                     * per_order[frame["order"].to_numpy()])
     in_window = win.select(returns[c.refund_ts])
-    returned = _sum_by(pd.Series(back[in_window]),
-                       win.keys(returns[c.refund_ts][in_window]))
+    returned = _sum_by({"cogs": back[in_window]},
+                       win.keys(returns[c.refund_ts][in_window]))["cogs"]
     return sold.sub(returned, fill_value=0.0).rename("cogs")
 
 
@@ -411,7 +428,7 @@ def _cost_lines(costs, win, c) -> pd.DataFrame:
 
 def _spend_line(marketing_spend, win, c) -> pd.Series:
     rows = marketing_spend.loc[win.select(marketing_spend[c.date])]
-    return _sum_by(rows[c.spend].rename("marketing"), win.keys(rows[c.date]))
+    return _sum_by({"marketing": rows[c.spend]}, win.keys(rows[c.date]))
 
 
 def _ledger(
@@ -506,10 +523,17 @@ def _derive(books: pd.DataFrame) -> pd.DataFrame:
         contribution = contribution - out[line]
     out["contribution"] = contribution
     out["operating_profit"] = out["contribution"] - out["staff"] - out["other"]
-    out["gross_margin"] = safe_divide(out["gross_profit"], out["net_sales"])
-    out["contribution_margin"] = safe_divide(out["contribution"], out["net_sales"])
-    out["operating_margin"] = safe_divide(out["operating_profit"], out["net_sales"])
+    out["gross_margin"] = _share_of_sales(out["gross_profit"], out["net_sales"])
+    out["contribution_margin"] = _share_of_sales(out["contribution"], out["net_sales"])
+    out["operating_margin"] = _share_of_sales(out["operating_profit"],
+                                              out["net_sales"])
     return out
+
+
+def _share_of_sales(amount: pd.Series, sales: pd.Series) -> pd.Series:
+    """amount ÷ sales, NaN when sales are ≤ 0 (nothing sold, or refunds exceed
+    sales: a margin of a negative number means nothing)."""
+    return safe_divide(amount, sales.where(sales > 0, 0.0))
 
 
 def _per_period(values: pd.Series, win: _Window, name: str):
@@ -609,7 +633,7 @@ def pnl_table(
 
     and the margins ``gross_margin`` = gross_profit ÷ net_sales,
     ``contribution_margin`` = contribution ÷ net_sales, ``operating_margin`` =
-    operating_profit ÷ net_sales (NaN when net sales are 0).
+    operating_profit ÷ net_sales (NaN when net sales are ≤ 0).
 
     Parameters
     ----------
@@ -826,7 +850,7 @@ def gross_margin(
     refunds completed in the window (shipping excluded). COGS 销售成本 = Σ
     quantity × unit_cost of the lines of orders paid in the window, less the cost
     of goods returned in the window (``returned_goods="restock"``; see
-    :func:`pnl_table`). NaN when net sales are 0 (nothing sold).
+    :func:`pnl_table`). NaN when net sales are ≤ 0 (nothing sold, or refunds exceed sales).
 
     Parameters
     ----------
@@ -943,7 +967,7 @@ def contribution_margin(
     date, costs and spend by date, all in the window). Staff and other costs are
     fixed and not deducted. ``method="before_marketing"`` leaves marketing out
     (the margin that pays for ads; break-even ROAS = 1 ÷ it). NaN when net sales
-    are 0.
+    are ≤ 0.
 
     Parameters
     ----------
@@ -1024,8 +1048,8 @@ is_return_col, date_col, cost_type_col, amount_col, spend_col : str
         paid=("list_amount", "discount_amount", "shipping_cost"),
     )
     if method == "before_marketing":
-        margin = safe_divide(books["contribution_before_marketing"],
-                             books["net_sales"])
+        margin = _share_of_sales(books["contribution_before_marketing"],
+                                 books["net_sales"])
     else:
         margin = books["contribution_margin"]
     return _per_period(margin, win, "contribution_margin")
@@ -1080,7 +1104,7 @@ def break_even_roas(
     contribution of the sales they bring. Contribution margin before marketing =
     (net sales − COGS − logistics − warehousing − packaging − platform fee −
     payment fee) ÷ net sales, as in :func:`contribution_margin`. NaN when that
-    margin is ≤ 0 (no ROAS can break even) or net sales are 0.
+    margin is ≤ 0 (no ROAS can break even) or net sales are ≤ 0.
 
     Parameters
     ----------
@@ -1142,7 +1166,7 @@ is_return_col, date_col, cost_type_col, amount_col : str
         win=win, c=c, returned_goods=returned_goods,
         paid=("list_amount", "discount_amount", "shipping_cost"),
     )
-    cm = safe_divide(books["contribution_before_marketing"], books["net_sales"])
+    cm = _share_of_sales(books["contribution_before_marketing"], books["net_sales"])
     be = safe_divide(pd.Series(1.0, index=cm.index), cm.where(cm > 0, 0.0))
     return _per_period(be, win, "break_even_roas")
 
@@ -1235,7 +1259,7 @@ def cost_ratio(
     Sales (denominator): ``"net_sales"`` 净销售额 (default) = Σ (list −
     discount) of orders paid − Σ refunds completed in the window; ``"gmv"``
     拍下金额 = Σ order_amount of orders placed; ``"paid_amount"`` 支付金额 = Σ
-    paid_amount of orders paid. NaN when the base is 0.
+    paid_amount of orders paid. NaN when the base is ≤ 0.
 
     Parameters
     ----------
@@ -1325,7 +1349,8 @@ refund_amount_col, date_col, cost_type_col, amount_col, spend_col : str
         win=win, c=c, gmv=base == "gmv", paid=paid,
     )
     cost = books["shipping_cost"] if kind == "logistics" else books[kind]
-    return _per_period(safe_divide(cost, books[base]), win, f"{kind}_cost_ratio")
+    return _per_period(_share_of_sales(cost, books[base]), win,
+                       f"{kind}_cost_ratio")
 
 
 @register_metric(
@@ -1422,10 +1447,10 @@ def fulfilment_cost_per_order(
            hint="shop.orders")
     _check(costs, func, c, ["date", "cost_type", "amount"], param="costs",
            hint="shop.costs")
-    shipped = orders.loc[win.select(orders[c.shipped_ts])]
+    shipped = _take(orders, win.select(orders[c.shipped_ts]),
+                    [c.shipped_ts, c.shipping_cost])
     keys = win.keys(shipped[c.shipped_ts])
-    per = pd.DataFrame({"shipping": shipped[c.shipping_cost].to_numpy(dtype=float),
-                        "orders": 1.0})
+    per = {"shipping": shipped[c.shipping_cost], "orders": np.ones(len(shipped))}
     parts = [_sum_by(per, keys), _cost_lines(costs, win, c)]
     books = _combine(parts, win)
     total = books["shipping"] + books["packaging"] + books["warehousing"]
@@ -1435,31 +1460,49 @@ def fulfilment_cost_per_order(
 
 # ------------------------------------------------------ grouped ratio helpers ----
 def _plain_index(idx: pd.Index) -> pd.Index:
-    """Group keys as plain values (categorical levels become object)."""
+    """Group keys as plain values (categorical levels become their categories' type)."""
     if isinstance(idx, pd.MultiIndex):
-        frame = idx.to_frame(index=False)
-        for name in frame.columns:
-            if isinstance(frame[name].dtype, pd.CategoricalDtype):
-                frame[name] = frame[name].astype(object)
-        return pd.MultiIndex.from_frame(frame)
-    if isinstance(idx, pd.CategoricalIndex):
-        return pd.Index(np.asarray(idx, dtype=object), name=idx.name)
-    return idx
+        return pd.MultiIndex.from_arrays(
+            [_plain_level(idx.get_level_values(i)) for i in range(idx.nlevels)],
+            names=idx.names,
+        )
+    return _plain_level(idx)
+
+
+def _plain_level(level: pd.Index) -> pd.Index:
+    if isinstance(level, pd.CategoricalIndex):
+        return pd.Index(level.astype(level.categories.dtype), name=level.name)
+    return level
 
 
 def _gsum(values: pd.Series, keys: dict) -> pd.Series:
     """Σ values per combination of ``keys`` ({name: array aligned with values}).
 
-    Rows with a missing key (e.g. no campaign) belong to no group.
+    Rows with a missing key (e.g. no campaign) belong to no group. Without
+    ``freq`` the ``period`` key is one constant (see :meth:`_Window.keys`); it is
+    added after grouping instead of being hashed for every row.
     """
+    constant = "period" in keys and np.asarray(keys["period"]).dtype == np.int64
+    # keys are aligned by position (never by index label: it may repeat)
     groupers = [
-        pd.Series(k, index=values.index, name=name) if not isinstance(k, pd.Series)
-        else k.rename(name)
+        pd.Series(k.array if isinstance(k, pd.Series) else k, index=values.index,
+                  name=name)
         for name, k in keys.items()
+        if not (constant and name == "period")
     ]
+    if not groupers:
+        return pd.Series([values.sum()], index=pd.Index([0], name="period"),
+                         dtype=values.dtype)
     out = values.groupby(groupers if len(groupers) > 1 else groupers[0],
                          observed=True, sort=False).sum()
-    out.index = _plain_index(out.index)
+    index = _plain_index(out.index)
+    if constant:
+        levels = [index.get_level_values(i) for i in range(index.nlevels)]
+        index = pd.MultiIndex.from_arrays(
+            [np.zeros(len(index), dtype=np.int64), *levels],
+            names=["period", *index.names],
+        )
+    out.index = index
     return out
 
 
@@ -1534,7 +1577,7 @@ def _check_by_both(by, func, a, a_name, b, b_name) -> list:
                         f"{by!r}.")
     check_table(a, func, param=a_name, columns={"by": by})
     check_table(b, func, param=b_name, columns={"by": by})
-    kinds = {pd.api.types.is_numeric_dtype(t[by].dtype) for t in (a, b)}
+    kinds = {pd.api.types.is_numeric_dtype(t[by].dtype) for t in (a, b) if len(t)}
     if len(kinds) > 1:
         raise TypeError(
             f"{func}(): column {by!r} (from `by`) holds numbers in one table and text "
@@ -1545,7 +1588,8 @@ def _check_by_both(by, func, a, a_name, b, b_name) -> list:
 
 # ------------------------------------------------------------ ad economics ----
 def _spend_by(marketing_spend, win, c, by, value: str = "spend") -> pd.Series:
-    rows = marketing_spend.loc[win.select(marketing_spend[c.date])]
+    rows = _take(marketing_spend, win.select(marketing_spend[c.date]),
+                 [c.date, getattr(c, value), *by])
     keys = {"period": win.keys(rows[c.date])}
     for col in by:
         keys[col] = rows[col]
@@ -1725,7 +1769,8 @@ discount_amount_col, refund_amount_col, date_col, spend_col : str
     _check(orders, func, c, names, param="orders", hint="shop.orders")
     _check(marketing_spend, func, c, ["date", "spend"], param="marketing_spend",
            hint="shop.marketing_spend")
-    paid = orders.loc[win.select(orders[c.paid_ts])]
+    paid = _take(orders, win.select(orders[c.paid_ts]),
+                 [getattr(c, n) for n in names] + [attr_col])
     if basis == "paid_amount":
         revenue = paid[c.paid_amount].astype(float)
     else:
@@ -1891,7 +1936,8 @@ spend_col : str
     _check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
                         order_items=order_items, refunds=refunds)
 
-    paid = orders.loc[win.select(orders[c.paid_ts])]
+    paid = _take(orders, win.select(orders[c.paid_ts]),
+                 [getattr(c, n) for n in names] + [attr_col])
     goods = (paid[c.list_amount] - paid[c.discount_amount]).to_numpy(dtype=float)
     cogs = _order_cogs(paid, order_items, c)
     profit = goods - cogs
@@ -2139,7 +2185,8 @@ def ctr(
 
 
 for _f in (cpc, cpm, ctr):
-    _f.__doc__ = _f.__doc__.replace("{params}", _AD_DOC_PARAMS)
+    if _f.__doc__:  # docstrings are stripped under python -OO
+        _f.__doc__ = _f.__doc__.replace("{params}", _AD_DOC_PARAMS)
 
 
 # ----------------------------------------------------------------------- CAC ----
@@ -2255,10 +2302,14 @@ spend_col : str
            hint="shop.orders")
     _check(marketing_spend, func, c, ["date", "spend"], param="marketing_spend",
            hint="shop.marketing_spend")
-    paid = orders.loc[orders[c.paid_ts].notna().to_numpy()]
-    # each customer's first paid order (ties: smaller order id)
-    first = paid.sort_values([c.paid_ts, c.order_id], kind="stable") \
-        .drop_duplicates(c.customer_id, keep="first")
+    cols = list(dict.fromkeys([c.customer_id, c.order_id, c.paid_ts, attr_col]))
+    paid = orders.loc[orders[c.paid_ts].notna().to_numpy(), cols]
+    # each customer's first paid order; ties on the time go to the smaller order id
+    first_ts = paid.groupby(c.customer_id, sort=False)[c.paid_ts].transform("min")
+    first = paid.loc[(paid[c.paid_ts] == first_ts).to_numpy()]
+    if first[c.customer_id].duplicated().any():
+        first = first.sort_values(c.order_id, kind="stable").drop_duplicates(
+            c.customer_id)
     new = first.loc[win.select(first[c.paid_ts])]
     count = pd.Series(1.0, index=new.index)
     spend = _spend_by(marketing_spend, win, c,
@@ -2302,7 +2353,7 @@ def _divide(num, den, name: str):
 @register_metric(
     "ltv_cac",
     name="LTV to CAC ratio",
-    name_zh="LTV/CAC",
+    name_zh="生命周期价值/获客成本 (LTV/CAC)",
     family="finance",
     formula="LTV ÷ CAC",
     numerator="customer lifetime value (gross profit per customer)",

@@ -26,12 +26,14 @@ from .finance import (
     _check,
     _check_same_id_type,
     _check_same_tz,
+    _check_unique_ids,
     _cols,
     _gsum,
     _levels_of,
     _plain_index,
     _ratio,
     _sorted_groups,
+    _take,
     _Window,
 )
 
@@ -103,12 +105,16 @@ def _attach_by(rows: pd.DataFrame, orders, by: list, customers, func, c) -> dict
     return out
 
 
-def _paid_in_window(orders, func, c, names, win, extra_ts=()):
-    """Validated orders paid in the window (with the timestamp columns checked)."""
+def _paid_in_window(orders, func, c, names, win, extra_ts=(), by=()):
+    """Validated orders paid in the window (with the timestamp columns checked).
+
+    Only the columns ``names``, ``by`` and the customer id are kept.
+    """
     _check(orders, func, c, ["paid_ts", *names], param="orders", hint="shop.orders")
     _check_same_tz(func, {f"orders.{n}": orders[getattr(c, n)]
                           for n in ("paid_ts", *extra_ts)})
-    return orders.loc[win.select(orders[c.paid_ts])]
+    cols = [c.paid_ts, *(getattr(c, n) for n in names), c.customer_id, *by]
+    return _take(orders, win.select(orders[c.paid_ts]), cols)
 
 
 def _durations(rows, c, frm: str, to: str, func) -> pd.Series:
@@ -188,7 +194,7 @@ def ship_within_rate(
     float or pandas.Series
         The rate; with ``by``/``freq`` a Series named ``ship_within_rate``
         indexed by ``period`` and the ``by`` columns (sorted; categories in their
-        level order).
+        level order). A group whose paid orders have not shipped shows NaN.
 
     Raises
     ------
@@ -220,14 +226,17 @@ def ship_within_rate(
     c = _cols(paid_ts_col=paid_ts_col, shipped_ts_col=shipped_ts_col,
               customer_id_col=customer_id_col)
     by_cols = _by_columns(by, func)
-    paid = _paid_in_window(orders, func, c, ["shipped_ts"], win, ("shipped_ts",))
-    shipped = paid.loc[paid[c.shipped_ts].notna().to_numpy()]
-    lag = _durations(shipped, c, "paid_ts", "shipped_ts", func)
-    within = (lag <= pd.Timedelta(hours=hours)).astype(float)
-    keys = {"period": win.keys(shipped[c.paid_ts]),
-            **_attach_by(shipped, orders, by_cols, customers, func, c)}
-    num = _gsum(within, keys)
-    den = _gsum(pd.Series(1.0, index=shipped.index), keys)
+    paid = _paid_in_window(orders, func, c, ["shipped_ts"], win, ("shipped_ts",),
+                           by_cols)
+    shipped = paid[c.shipped_ts].notna().to_numpy()
+    lag = _durations(paid.loc[shipped], c, "paid_ts", "shipped_ts", func)
+    within = np.zeros(len(paid))
+    within[shipped] = (lag <= pd.Timedelta(hours=hours)).to_numpy()
+    # groups come from all paid orders: a group with none shipped shows NaN
+    keys = {"period": win.keys(paid[c.paid_ts]),
+            **_attach_by(paid, orders, by_cols, customers, func, c)}
+    num = _gsum(pd.Series(within, index=paid.index), keys)
+    den = _gsum(pd.Series(shipped.astype(float), index=paid.index), keys)
     return _ratio(num, den, name="ship_within_rate", by=by_cols, freq=freq,
                   levels=_levels_of(by_cols, orders, customers))
 
@@ -300,7 +309,8 @@ default="paid_to_delivered"
     -------
     float, pandas.Series or pandas.DataFrame
         mean/median: a float, or with ``by``/``freq`` a Series named
-        ``delivery_days`` indexed by ``period`` and the ``by`` columns.
+        ``delivery_days`` indexed by ``period`` and the ``by`` columns (NaN for a
+        group whose paid orders are not delivered yet).
         distribution: a DataFrame with columns ``period`` (with ``freq``), the
         ``by`` columns, ``days`` (int), ``orders`` (int) and ``share`` (of the
         group's delivered orders), sorted by group then days.
@@ -339,25 +349,29 @@ default="paid_to_delivered"
               delivered_ts_col=delivered_ts_col, customer_id_col=customer_id_col)
     by_cols = _by_columns(by, func)
     stamps = sorted({frm, to} - {"paid_ts"})
-    paid = _paid_in_window(orders, func, c, stamps, win, tuple(stamps))
-    done = paid.loc[(paid[getattr(c, frm)].notna()
-                     & paid[getattr(c, to)].notna()).to_numpy()]
-    days = _durations(done, c, frm, to, func) / _DAY
-    keys = {"period": win.keys(done[c.paid_ts]),
-            **_attach_by(done, orders, by_cols, customers, func, c)}
+    paid = _paid_in_window(orders, func, c, stamps, win, tuple(stamps), by_cols)
+    done = (paid[getattr(c, frm)].notna() & paid[getattr(c, to)].notna()).to_numpy()
+    elapsed = np.full(len(paid), np.nan)
+    elapsed[done] = (_durations(paid.loc[done], c, frm, to, func) / _DAY).to_numpy()
+    days = pd.Series(elapsed, index=paid.index)
+    keys = {"period": win.keys(paid[c.paid_ts]),
+            **_attach_by(paid, orders, by_cols, customers, func, c)}
     levels = _levels_of(by_cols, orders, customers)
-    if stat == "mean":
-        return _ratio(_gsum(days, keys), _gsum(pd.Series(1.0, index=done.index),
-                                               keys),
+    if stat == "mean":  # groups of paid orders with none delivered show NaN
+        return _ratio(_gsum(days.fillna(0.0), keys),
+                      _gsum(pd.Series(done.astype(float), index=paid.index), keys),
                       name="delivery_days", by=by_cols, freq=freq, levels=levels)
     if stat == "median":
-        groupers = [pd.Series(v, index=done.index, name=k) for k, v in keys.items()]
+        groupers = [pd.Series(v.array if isinstance(v, pd.Series) else v,
+                              index=paid.index, name=k) for k, v in keys.items()]
         med = days.groupby(groupers, observed=True, sort=False).median()
         med.index = _plain_index(med.index)
-        return _ratio(med, pd.Series(1.0, index=med.index), name="delivery_days",
-                      by=by_cols, freq=freq, levels=levels)
-    whole = np.ceil(days.to_numpy(dtype=float)).astype("int64")
-    counts = _gsum(pd.Series(1, index=done.index, dtype="int64"),
+        return _ratio(med.fillna(0.0), med.notna().astype(float),
+                      name="delivery_days", by=by_cols, freq=freq, levels=levels)
+    whole = np.ceil(days.to_numpy()[done]).astype("int64")
+    keys = {k: (v[done] if isinstance(v, np.ndarray) else v.loc[done])
+            for k, v in keys.items()}
+    counts = _gsum(pd.Series(1, index=paid.index[done], dtype="int64"),
                    {**keys, "days": whole})
     return _distribution(counts, by_cols, freq, levels)
 
@@ -382,27 +396,36 @@ def _distribution(counts: pd.Series, by: list, freq, levels: dict) -> pd.DataFra
 # --------------------------------------------------------- late deliveries ----
 def _late_frame(func, orders, refunds, c, win, late_days, by_cols, customers,
                 with_amount):
-    """Delivered orders paid in the window: late flag, refund count and amount."""
+    """Orders paid in the window: delivered and late flags, refunds and amounts.
+
+    Late = delivered and (delivered_ts − paid_ts) > late_days × 24 h. An order is
+    refunded when it has any row in ``refunds``.
+    """
     late_days = check_number(late_days, func, param="late_days", low=0)
     names = ["order_id", "delivered_ts"]
-    paid = _paid_in_window(orders, func, c, names, win, ("delivered_ts",))
+    paid = _paid_in_window(orders, func, c, names, win, ("delivered_ts",), by_cols)
     _check(refunds, func, c,
            ["order_id", *(["refund_amount"] if with_amount else [])],
            param="refunds", hint="shop.refunds")
     _check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
                         refunds=refunds)
-    done = paid.loc[paid[c.delivered_ts].notna().to_numpy()]
-    days = _durations(done, c, "paid_ts", "delivered_ts", func) / _DAY
-    late = (days > late_days).to_numpy()
-    pos = pd.Index(done[c.order_id]).get_indexer(refunds[c.order_id])
+    order_index = pd.Index(paid[c.order_id])
+    if not order_index.is_unique:
+        _check_unique_ids(orders, c.order_id, func, "order_id_col")
+    delivered = paid[c.delivered_ts].notna().to_numpy()
+    late = np.zeros(len(paid), dtype=bool)
+    days = _durations(paid.loc[delivered], c, "paid_ts", "delivered_ts", func) / _DAY
+    late[delivered] = (days > late_days).to_numpy()
+    pos = order_index.get_indexer(refunds[c.order_id])
     hit = pos >= 0
-    n_refunds = np.bincount(pos[hit], minlength=len(done))
-    amount = (np.bincount(pos[hit],
-                          weights=refunds[c.refund_amount].to_numpy(dtype=float)[hit],
-                          minlength=len(done)) if with_amount else None)
-    keys = {"period": win.keys(done[c.paid_ts]),
-            **_attach_by(done, orders, by_cols, customers, func, c)}
-    return done, late, n_refunds > 0, amount, keys
+    refunded = np.bincount(pos[hit], minlength=len(paid)) > 0
+    amount = None
+    if with_amount:
+        money = refunds[c.refund_amount].to_numpy(dtype=float)[hit]
+        amount = np.bincount(pos[hit], weights=money, minlength=len(paid))
+    keys = {"period": win.keys(paid[c.paid_ts]),
+            **_attach_by(paid, orders, by_cols, customers, func, c)}
+    return paid, delivered, late, refunded, amount, keys
 
 
 @register_metric(
@@ -499,7 +522,7 @@ customer_id_col : str
     >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4],
     ...     "paid_ts": pd.to_datetime(["2024-01-01"] * 4),
     ...     "delivered_ts": pd.to_datetime(["2024-01-02", "2024-01-03",
-    ...                                     "2024-01-06", "2024-01-08"])})
+    ...                                     "2024-01-08", "2024-01-10"])})
     >>> refunds = pd.DataFrame({"order_id": [1, 3, 4],
     ...                         "refund_amount": [10.0, 20.0, 50.0]})
     >>> late_delivery_refund_share(orders, refunds)  # orders 3, 4 of 1, 3, 4
@@ -514,12 +537,13 @@ customer_id_col : str
               delivered_ts_col=delivered_ts_col, refund_amount_col=refund_amount_col,
               customer_id_col=customer_id_col)
     by_cols = _by_columns(by, func)
-    done, late, refunded, amount, keys = _late_frame(
+    paid, delivered, late, refunded, amount, keys = _late_frame(
         func, orders, refunds, c, win, late_days, by_cols, customers,
         with_amount=unit == "amount")
     weight = refunded.astype(float) if unit == "orders" else amount
-    num = _gsum(pd.Series(weight * late, index=done.index), keys)
-    den = _gsum(pd.Series(weight, index=done.index), keys)
+    weight = np.where(delivered, weight, 0.0)  # undelivered orders are not judged
+    num = _gsum(pd.Series(weight * late, index=paid.index), keys)
+    den = _gsum(pd.Series(weight, index=paid.index), keys)
     return _ratio(num, den, name="late_delivery_refund_share", by=by_cols,
                   freq=freq, levels=_levels_of(by_cols, orders, customers))
 
@@ -599,7 +623,7 @@ def refund_rate_by_delivery(
     >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4],
     ...     "paid_ts": pd.to_datetime(["2024-01-01"] * 4),
     ...     "delivered_ts": pd.to_datetime(["2024-01-02", "2024-01-03",
-    ...                                     "2024-01-06", "2024-01-08"])})
+    ...                                     "2024-01-08", "2024-01-10"])})
     >>> refunds = pd.DataFrame({"order_id": [1, 3, 4]})
     >>> refund_rate_by_delivery(orders, refunds)
       delivery  orders  refunded_orders  refund_rate
@@ -611,9 +635,13 @@ def refund_rate_by_delivery(
     c = _cols(order_id_col=order_id_col, paid_ts_col=paid_ts_col,
               delivered_ts_col=delivered_ts_col, customer_id_col=customer_id_col)
     by_cols = _by_columns(by, func)
-    done, late, refunded, _, keys = _late_frame(
+    paid, delivered, late, refunded, _, keys = _late_frame(
         func, orders, refunds, c, win, late_days, by_cols, customers,
         with_amount=False)
+    done = paid.loc[delivered]
+    keys = {k: (v[delivered] if isinstance(v, np.ndarray) else v.loc[delivered])
+            for k, v in keys.items()}
+    late, refunded = late[delivered], refunded[delivered]
     keys["delivery"] = np.where(late, "late", "on_time")
     counts = _gsum(pd.Series(1, index=done.index, dtype="int64"), keys)
     hits = _gsum(pd.Series(refunded.astype("int64"), index=done.index), keys)

@@ -30,6 +30,8 @@ from ._validation import (
 )
 
 __all__ = ["gmv_rank", "gmv_share", "market_position", "traffic_rank", "user_share"]
+#: public functions that are tables of catalog metrics, not catalog metrics
+__not_metrics__ = ("market_position",)
 
 _FAMILY = "market"
 

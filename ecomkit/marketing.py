@@ -209,14 +209,19 @@ def _phase_table(orders, campaigns, func, *, sessions, events, baseline_days,
             "start_ts_col": cols["start_ts_col"]})
         sts = check_datetime(sessions, cols["start_ts_col"], func,
                              param="start_ts_col", table="sessions")
-        # a visitor-day counts once, at the visitor's first visit of the day
-        first = (pd.DataFrame({"v": sessions[cols["visitor_id_col"]].to_numpy(),
-                               "ts": _naive(sts).to_numpy()})
-                 .dropna()
-                 .assign(day=lambda d: d["ts"].dt.normalize())
-                 .groupby(["v", "day"], sort=False)["ts"].min())
-        ts, w = _sorted_times(first.reset_index(drop=True))
-        measures["visitors"] = _interval_sums(ts, w, lo, hi)
+        # a visitor-day counts once, at the visitor's first visit of the day:
+        # sort the visits by time, then keep the first of each (visitor, day)
+        # pair, keyed by one int64 (hashing one int column is the cheap way)
+        keep = (sts.notna() & sessions[cols["visitor_id_col"]].notna()).to_numpy()
+        ts = _ns(sts[keep])
+        order = np.argsort(ts, kind="stable")
+        ts = ts[order]
+        visitor = pd.factorize(sessions[cols["visitor_id_col"]].to_numpy()[keep])[0]
+        day = ts // _DAY
+        key = visitor[order].astype("int64") * (day.max() - day.min() + 1) + (
+            day - day.min())
+        ts = ts[~pd.Series(key).duplicated().to_numpy()]
+        measures["visitors"] = _interval_sums(ts, np.ones(len(ts)), lo, hi)
     if events is not None:
         check_table(events, func, param="events", hint="shop.events", columns={
             "event_ts_col": cols["event_ts_col"],
@@ -230,8 +235,9 @@ def _phase_table(orders, campaigns, func, *, sessions, events, baseline_days,
     iv = iv.assign(days=(hi - lo) / _DAY, **measures)
     g = iv.groupby(["c", "phase"], sort=False)
     totals = g[["days", *measures]].sum()
-    totals["phase_start"] = pd.to_datetime(g["lo"].min())
-    totals["phase_end"] = pd.to_datetime(g["hi"].max())
+    unit = camp["start"].dtype  # report times in the campaigns' own resolution
+    totals["phase_start"] = pd.to_datetime(g["lo"].min()).astype(unit)
+    totals["phase_end"] = pd.to_datetime(g["hi"].max()).astype(unit)
     # every selected campaign gets all four phases (no pre-heat: 0 days, NaN)
     grid = pd.MultiIndex.from_product([np.flatnonzero(selected), list(PHASES)],
                                       names=["c", "phase"])
@@ -443,8 +449,11 @@ def campaign_uplift(
     campaigns : pandas.DataFrame
         ``campaign_id, preheat_start, start, end``.
     baseline_days : int, default=28
+        Length of the baseline look-back (positive).
     basis : {"paid_amount", "gmv"}, default="paid_amount"
+        Paid amount by ``paid_ts``, or GMV (``order_amount`` by ``order_ts``).
     include_preheat : bool, default=False
+        Pool pre-heat and sale as the campaign period.
     start, end : date-like, default=None
         Keep campaigns whose sale starts inside this window.
     campaign_id_col, preheat_start_col, start_col, end_col, order_ts_col, \
@@ -491,18 +500,23 @@ paid_ts_col, order_amount_col, paid_amount_col : str
     table, _ = _phase_table(orders, campaigns, func, sessions=None, events=None,
                             baseline_days=baseline_days, after_days=0, start=start,
                             end=end, cols=cols)
-    wide = table.pivot(index="campaign_id", columns="phase", values=[basis, "days"])
     order = pd.unique(table["campaign_id"])
-    wide = wide.reindex(order)
-    parts = ["burst", "preheat"] if include_preheat else ["burst"]
-    camp_total = wide[basis][parts].fillna(0.0).sum(axis=1)
-    camp_days = wide["days"][parts].sum(axis=1)
+
+    def totals(phases):
+        """Σ basis and Σ days of the phases, per campaign (in campaign order)."""
+        sel = table[table["phase"].isin(phases).to_numpy()]
+        g = sel.groupby("campaign_id", sort=False)[[basis, "days"]].sum()
+        return g.reindex(order)
+
+    base = totals(["baseline"])
+    camp = totals(["burst", "preheat"] if include_preheat else ["burst"])
     out = pd.DataFrame({
         "campaign_id": order,
-        "baseline_days_used": wide["days"]["baseline"].to_numpy(),
-        "baseline_per_day": safe_divide(wide[basis]["baseline"].fillna(0.0),
-                                        wide["days"]["baseline"]).to_numpy(),
-        "campaign_per_day": safe_divide(camp_total, camp_days).to_numpy(),
+        "baseline_days_used": base["days"].to_numpy(dtype="float64"),
+        "baseline_per_day": safe_divide(base[basis], base["days"]).to_numpy(
+            dtype="float64"),
+        "campaign_per_day": safe_divide(camp[basis], camp["days"]).to_numpy(
+            dtype="float64"),
     })
     out["uplift"] = safe_divide(out["campaign_per_day"], out["baseline_per_day"]) - 1
     return out.rename(columns={"campaign_id": campaign_id_col})
@@ -588,8 +602,8 @@ def ab_test(
     >>> r = em.ab_test(conversions_a=200, n_a=5000, conversions_b=260, n_b=5000)
     >>> r[["rate_a", "rate_b", "diff"]].round(3).tolist()
     [0.04, 0.052, 0.012]
-    >>> round(r["p_value"], 4)
-    0.0045
+    >>> print(round(r["p_value"], 4))
+    0.0042
     """
     func = "ab_test"
     alpha = check_number(alpha, func, param="alpha", low=0, high=1,
@@ -660,31 +674,35 @@ def ab_test(
 
 
 # --------------------------------------------------------------- coupons ----
-def _coupons(coupons, func, *, start, end, orders, by, cols):
-    """Coupons granted in the window with ``redeemed`` (on a paid order) flags."""
-    need = {"granted_ts_col": cols["granted_ts_col"],
-            "redeemed_order_id_col": cols["redeemed_order_id_col"]}
-    for p in cols.get("extra", ()):
-        need[p] = cols[p]
-    check_table(coupons, func, param="coupons", hint="shop.coupons", columns=need)
+def _coupons(coupons, func, *, start, end, orders, by, granted_ts_col,
+             redeemed_order_id_col, order_id_col, paid_ts_col, columns=None):
+    """Coupons granted in the window, their ``redeemed`` flags and the ``by`` keys.
+
+    A coupon is redeemed when ``redeemed_order_id`` is set and, when
+    ``orders`` is given, that order was paid. ``columns`` are further
+    ``{param: column}`` pairs of ``coupons`` the caller needs.
+    """
+    check_table(coupons, func, param="coupons", hint="shop.coupons",
+                columns={"granted_ts_col": granted_ts_col,
+                         "redeemed_order_id_col": redeemed_order_id_col,
+                         **(columns or {})})
     keys = check_by(by, coupons, func, table="coupons")
-    granted = check_datetime(coupons, cols["granted_ts_col"], func,
-                             param="granted_ts_col", table="coupons")
-    sel = window_mask(granted, start, end, func)
-    c = coupons.loc[sel]
-    redeemed = c[cols["redeemed_order_id_col"]].notna().to_numpy()
+    granted = check_datetime(coupons, granted_ts_col, func, param="granted_ts_col",
+                             table="coupons")
+    check_no_missing(coupons, granted_ts_col, func, param="granted_ts_col",
+                     what="grant times")
+    c = coupons.loc[window_mask(granted, start, end, func)]
+    redeemed = c[redeemed_order_id_col].notna().to_numpy()
     if orders is not None:
-        oid = cols["order_id_col"]
         check_table(orders, func, param="orders", hint="shop.orders",
-                    columns={"order_id_col": oid,
-                             "paid_ts_col": cols["paid_ts_col"]})
-        check_datetime(orders, cols["paid_ts_col"], func, param="paid_ts_col",
+                    columns={"order_id_col": order_id_col,
+                             "paid_ts_col": paid_ts_col})
+        check_datetime(orders, paid_ts_col, func, param="paid_ts_col",
                        table="orders")
-        _check_same_ids(coupons[cols["redeemed_order_id_col"]].dropna(),
-                        orders[oid], func, left_param="`coupons`",
-                        right_param="`orders`")
-        paid_ids = orders.loc[orders[cols["paid_ts_col"]].notna().to_numpy(), oid]
-        redeemed &= c[cols["redeemed_order_id_col"]].isin(paid_ids).to_numpy()
+        _check_same_ids(coupons[redeemed_order_id_col].dropna(), orders[order_id_col],
+                        func, left_param="`coupons`", right_param="`orders`")
+        paid_ids = orders.loc[orders[paid_ts_col].notna().to_numpy(), order_id_col]
+        redeemed = redeemed & c[redeemed_order_id_col].isin(paid_ids).to_numpy()
     return c, redeemed, keys
 
 
@@ -767,12 +785,10 @@ def coupon_redemption_rate(
     1  threshold        2         1              0.5
     """
     func = "coupon_redemption_rate"
-    c, redeemed, keys = _coupons(coupons, func, start=start, end=end, orders=orders,
-                                 by=by, cols=dict(
-                                     granted_ts_col=granted_ts_col,
-                                     redeemed_order_id_col=redeemed_order_id_col,
-                                     order_id_col=order_id_col,
-                                     paid_ts_col=paid_ts_col))
+    c, redeemed, keys = _coupons(
+        coupons, func, start=start, end=end, orders=orders, by=by,
+        granted_ts_col=granted_ts_col, redeemed_order_id_col=redeemed_order_id_col,
+        order_id_col=order_id_col, paid_ts_col=paid_ts_col)
     frame = c[keys].copy() if keys else pd.DataFrame(index=c.index)
     frame["granted"] = 1
     frame["redeemed"] = redeemed.astype("int64")
@@ -822,6 +838,7 @@ def coupon_cost(
     orders : pandas.DataFrame, default=None
         ``order_id, paid_ts``: count only redemptions on paid orders.
     by : str or list of str or None, default="kind"
+        Columns of ``coupons`` to group by; ``None`` gives one number.
     start, end : date-like, default=None
         Inclusive window on ``granted_ts``.
     face_value_col, granted_ts_col, redeemed_order_id_col, order_id_col, \
@@ -851,14 +868,11 @@ paid_ts_col : str
     40.0
     """
     func = "coupon_cost"
-    c, redeemed, keys = _coupons(coupons, func, start=start, end=end, orders=orders,
-                                 by=by, cols=dict(
-                                     face_value_col=face_value_col,
-                                     extra=("face_value_col",),
-                                     granted_ts_col=granted_ts_col,
-                                     redeemed_order_id_col=redeemed_order_id_col,
-                                     order_id_col=order_id_col,
-                                     paid_ts_col=paid_ts_col))
+    c, redeemed, keys = _coupons(
+        coupons, func, start=start, end=end, orders=orders, by=by,
+        granted_ts_col=granted_ts_col, redeemed_order_id_col=redeemed_order_id_col,
+        order_id_col=order_id_col, paid_ts_col=paid_ts_col,
+        columns={"face_value_col": face_value_col})
     check_numeric(coupons, face_value_col, func, param="face_value_col",
                   table="coupons", nonnegative=True)
     frame = c[keys].copy() if keys else pd.DataFrame(index=c.index)
@@ -992,21 +1006,19 @@ signup_ts_col : str
     0  threshold              8.0                 2.0                       6.0
     """
     func = "coupon_incremental_gmv"
-    c, redeemed, _ = _coupons(coupons, func, start=start, end=end, orders=orders,
-                              by=None, cols=dict(
-                                  customer_id_col=customer_id_col, kind_col=kind_col,
-                                  face_value_col=face_value_col,
-                                  expires_ts_col=expires_ts_col,
-                                  extra=("customer_id_col", "kind_col",
-                                         "face_value_col", "expires_ts_col"),
-                                  granted_ts_col=granted_ts_col,
-                                  redeemed_order_id_col=redeemed_order_id_col,
-                                  order_id_col=order_id_col, paid_ts_col=paid_ts_col))
+    c, redeemed, _ = _coupons(
+        coupons, func, start=start, end=end, orders=orders, by=None,
+        granted_ts_col=granted_ts_col, redeemed_order_id_col=redeemed_order_id_col,
+        order_id_col=order_id_col, paid_ts_col=paid_ts_col,
+        columns={"customer_id_col": customer_id_col, "kind_col": kind_col,
+                 "face_value_col": face_value_col, "expires_ts_col": expires_ts_col})
     check_numeric(coupons, face_value_col, func, param="face_value_col",
                   table="coupons", nonnegative=True)
     check_no_missing(coupons, customer_id_col, func, param="customer_id_col")
     expires = check_datetime(coupons, expires_ts_col, func, param="expires_ts_col",
                              table="coupons")
+    check_no_missing(coupons, expires_ts_col, func, param="expires_ts_col",
+                     what="expiry times")
     bad = (expires < coupons[granted_ts_col]).to_numpy(dtype=bool, na_value=False)
     if bad.any():
         raise ValueError(
@@ -1102,7 +1114,8 @@ def _contacts(contacts, func, *, start, end, cols, need_removed=True):
         if p in columns:
             s = check_datetime(contacts, cols[p], func, param=p, table="contacts")
             out[key] = _naive(s).to_numpy()
-    frame = pd.DataFrame(out, index=contacts.index)
+    # positional index: the caller's index may have duplicated labels
+    frame = pd.DataFrame(out, index=np.arange(len(contacts)))
     return frame.loc[window_mask(invited, start, end, func)]
 
 
@@ -1172,6 +1185,7 @@ def private_domain_funnel(
     retention_days : int, default=7
         Days a contact must stay to count as 承接.
     repeat_by : {"days", "orders"}, default="days"
+        复购 = ≥ 2 purchase days (default) or ≥ 2 paid orders.
     start, end : date-like, default=None
         Inclusive window on ``invited_ts``.
     customer_id_col, invited_ts_col, added_ts_col, removed_ts_col, paid_ts_col : str
@@ -1206,8 +1220,12 @@ def private_domain_funnel(
     >>> orders = pd.DataFrame({"customer_id": [1, 1, 3],
     ...     "paid_ts": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-01-01"])})
     >>> t = em.private_domain_funnel(contacts, orders=orders)
-    >>> t.iloc[0, :6].tolist()
-    ['parcel_card', 4, 3, 2, 1, 1]
+    >>> t[["source", "invited", "added", "retained", "converted", "repurchased"]]
+            source  invited  added  retained  converted  repurchased
+    0  parcel_card        4      3         2          1            1
+
+    Contact 2 left after 2 days (not 承接); contact 3 bought only before
+    joining (not 转化).
     """
     func = "private_domain_funnel"
     retention_days = check_positive_int(retention_days, func,
@@ -1243,7 +1261,7 @@ def private_domain_funnel(
     }, index=c.index)
     for b in by_cols:
         frame[b] = (period_start(c["invited"], "M") if b == "month"
-                    else contacts.loc[c.index, b])
+                    else pd.Series(contacts[b].iloc[c.index].array, index=c.index))
     frame = frame.reset_index(drop=True)
     if by_cols:
         table = frame.groupby(by_cols, observed=True, sort=True).sum().reset_index()
@@ -1346,10 +1364,12 @@ paid_amount_col : str
     ...     "paid_ts": pd.to_datetime(["2023-12-01", "2023-12-02", "2023-12-03",
     ...                                "2024-02-10"]),
     ...     "paid_amount": [50.0, 60.0, 70.0, 80.0]})
-    >>> em.contact_repurchase_comparison(contacts, orders=orders, start="2024-02-01")
-             group  customers  repurchasers  repurchase_rate  paid_amount_per_customer
-    0      contact          1             1              1.0                      80.0
-    1  non_contact          2             0              0.0                       0.0
+    >>> t = em.contact_repurchase_comparison(contacts, orders=orders,
+    ...                                      start="2024-02-01")
+    >>> t[["group", "customers", "repurchasers", "repurchase_rate"]]
+             group  customers  repurchasers  repurchase_rate
+    0      contact          1             1              1.0
+    1  non_contact          2             0              0.0
     """
     func = "contact_repurchase_comparison"
     if start is None:
@@ -1439,6 +1459,7 @@ def new_customer_acquisition(
     by : str, default=None
         A column of ``customers`` to split by.
     freq : {"D", "W", "M", "Q", "Y"}, default="M"
+        Period length (weeks start on Monday).
     start, end : date-like, default=None
         Inclusive window on the first paid order.
     customer_id_col, paid_ts_col : str
@@ -1448,9 +1469,10 @@ def new_customer_acquisition(
     -------
     pandas.DataFrame
         Columns ``period`` (first day of the period), ``<by>``,
-        ``new_customers``; every period from the first to the last one in
-        the window (0 when nobody was new), sorted by period then key. A
-        customer missing from ``customers`` gets a missing ``<by>``.
+        ``new_customers``; every period from ``start`` (default: the first
+        new customer) to ``end`` (default: the last paid order), 0 when
+        nobody was new; sorted by period then key. A customer missing from
+        ``customers`` gets a missing ``<by>``.
 
     Raises
     ------
@@ -1501,12 +1523,12 @@ def new_customer_acquisition(
         keys.append(by)
     counts = frame.groupby(keys, observed=True, dropna=False, sort=False).size()
     lo, hi = check_window(start, end, func)
-    if len(first):
-        p_first = lo if lo is not None else first.min()
-        p_last = hi - pd.Timedelta(1, "ns") if hi is not None else first.max()
-    elif lo is not None and hi is not None:
-        p_first, p_last = lo, hi - pd.Timedelta(1, "ns")
-    else:
+    # the periods run from the window's start (or the first new customer) to its
+    # end (or the last paid order): a period with nobody new shows 0
+    p_first = lo if lo is not None else (first.min() if len(first) else None)
+    p_last = (hi - pd.Timedelta(1, "ns") if hi is not None
+              else (paid["paid_ts"].max() if len(paid) else None))
+    if p_first is None or p_last is None or p_last < p_first:
         p_first = None
     periods = (pd.DatetimeIndex([]) if p_first is None else
                pd.period_range(p_first, p_last, freq=freq).start_time)
@@ -1562,6 +1584,7 @@ def reactivation_rate(
     inactive_days : int, default=90
         Days without a paid order that make a customer lapsed.
     freq : {"D", "W", "M", "Q", "Y"}, default="M"
+        Period length (weeks start on Monday).
     start, end : date-like, default=None
         Report the periods that start inside this window.
     customer_id_col, paid_ts_col : str
@@ -1592,8 +1615,9 @@ def reactivation_rate(
     ...     "paid_ts": pd.to_datetime(["2024-01-10", "2024-01-20", "2024-05-03"])})
     >>> t = em.reactivation_rate(orders, inactive_days=60, start="2024-05-01",
     ...                          end="2024-05-31")
-    >>> t.iloc[0].tolist()
-    [Timestamp('2024-05-01 00:00:00'), 1, 2, 1, 0.5, 1.0]
+    >>> t[["period", "buyers", "lapsed_at_start", "reactivated", "reactivation_rate"]]
+          period  buyers  lapsed_at_start  reactivated  reactivation_rate
+    0 2024-05-01       1                2            1                0.5
     """
     func = "reactivation_rate"
     inactive_days = check_positive_int(inactive_days, func, param="inactive_days")
@@ -1607,12 +1631,14 @@ def reactivation_rate(
             "reactivation_rate", "reactivated_share"]
     if paid.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
-    paid = paid.sort_values(["customer_id", "paid_ts"], kind="mergesort")
+    # each customer's orders in time order (integer codes sort fastest)
+    cust, _ = pd.factorize(paid["customer_id"].to_numpy())
     ts = _ns(paid["paid_ts"])
+    order = np.lexsort((ts, cust))
+    cust, ts = cust[order], ts[order]
     last_p = hi - pd.Timedelta(1, "ns") if hi is not None else paid["paid_ts"].max()
     grid = _period_grid(paid["paid_ts"].min(), last_p, freq)
     n = len(grid)
-    cust = paid["customer_id"].to_numpy()
     same_next = np.r_[cust[1:] == cust[:-1], False]
     nxt = np.where(same_next, np.r_[ts[1:], 0], np.iinfo("int64").max)
     gap = np.int64(inactive_days) * _DAY
@@ -1630,10 +1656,13 @@ def reactivation_rate(
     react = same_next & (grid[np.clip(p_next, 0, n - 1)] >= ts + gap)
     reactivated = np.bincount(p_next[react], minlength=n)[:n]
     p_of = np.searchsorted(grid, ts, "right") - 1
-    buyer = pd.DataFrame({"p": p_of, "c": cust}).drop_duplicates()
-    buyers = np.bincount(buyer["p"].to_numpy(), minlength=n)[:n]
+    # a buyer counts once per period: first of each (period, customer) pair
+    first = ~pd.Series(p_of.astype("int64") * (int(cust.max()) + 1) + cust
+                       ).duplicated().to_numpy()
+    buyers = np.bincount(p_of[first], minlength=n)[:n]
     table = pd.DataFrame({
-        "period": pd.to_datetime(grid.view("datetime64[ns]")),
+        "period": pd.to_datetime(grid.view("datetime64[ns]")).astype(
+            paid["paid_ts"].dtype),
         "buyers": buyers.astype("int64"),
         "lapsed_at_start": lapsed.astype("int64"),
         "reactivated": reactivated.astype("int64"),
@@ -1748,7 +1777,10 @@ def win_back_rate(
                              table="coupons")
     expires = check_datetime(coupons, expires_ts_col, func, param="expires_ts_col",
                              table="coupons")
-    check_no_missing(coupons, customer_id_col, func, param="customer_id_col")
+    for p, col, what in (("granted_ts_col", granted_ts_col, "grant times"),
+                         ("expires_ts_col", expires_ts_col, "expiry times"),
+                         ("customer_id_col", customer_id_col, "ids")):
+        check_no_missing(coupons, col, func, param=p, what=what)
     paid = _paid(orders, func, customer_id_col=customer_id_col,
                  paid_ts_col=paid_ts_col)
     _check_same_ids(coupons[customer_id_col], orders[customer_id_col], func,

@@ -16,7 +16,15 @@ import pandas as pd
 
 from ._bunch import Bunch
 
-__all__ = ["RECORD_MIME", "open_shop", "read_records", "record", "sections"]
+__all__ = [
+    "RECORD_MIME",
+    "metric_card",
+    "open_shop",
+    "read_records",
+    "record",
+    "sections",
+    "show_metric",
+]
 
 RECORD_MIME = "application/vnd.ecomkit.record+json"
 
@@ -124,3 +132,42 @@ def sections(shop: Mapping, needs: Mapping[str, Sequence[str]], *, notebook: str
             f"are skipped: {', '.join(secs)}."
         )
     return ok
+
+
+def metric_card(metric_id: str) -> str:
+    """The catalog entry of a metric as Markdown: names, formula and 口径.
+
+    Notebooks show formulas with :func:`show_metric` so that no formula is
+    retyped by hand: the catalog is the one place they are written.
+
+    Examples
+    --------
+    >>> print(metric_card("revenue_per_buyer").splitlines()[0])
+    **Revenue per paying buyer** · 客单价 (`revenue_per_buyer`, sales)
+    """
+    from .catalog import get_metric
+
+    m = get_metric(metric_id)
+    lines = [f"**{m.name}** · {m.name_zh} (`{m.id}`, {m.family})", "", f"- formula: {m.formula}"]
+    for label, text in (
+        ("numerator", m.numerator),
+        ("denominator", m.denominator),
+        ("window", m.window),
+        ("basis", m.basis),
+        ("unit", m.unit),
+    ):
+        if text:
+            lines.append(f"- {label}: {text}")
+    for name, formula in m.variants.items():
+        lines.append(f"- variant `{name}`: {formula}")
+    if m.notes:
+        lines.append(f"- note: {m.notes}")
+    lines.append(f"- function: `ecomkit.{m.function.__name__}`")
+    return "\n".join(lines)
+
+
+def show_metric(*metric_ids: str) -> None:
+    """Display the catalog cards of one or more metrics in a notebook."""
+    from IPython.display import Markdown, display
+
+    display(Markdown("\n\n".join(metric_card(i) for i in metric_ids)))

@@ -143,7 +143,7 @@ def _paid_lines(
                 hint="shop.order_items")
     check_no_missing(order_items, order_id_col, func, param="order_id_col")
     check_no_missing(order_items, product_id_col, func, param="product_id_col")
-    for p in list(cols)[2:]:
+    for p in list(cols)[2:]:  # quantity, prices, cost: numbers >= 0
         check_numeric(order_items, cols[p], func, param=p, table="order_items",
                       nonnegative=True)
     extra = {"order_id_col": order_id_col}
@@ -181,6 +181,19 @@ def _share(values: pd.Series, total) -> pd.Series:
     return safe_divide(values, pd.Series(total, index=values.index, dtype="float64"))
 
 
+def _distinct_per_key(keys, values) -> pd.Series:
+    """Number of distinct ``values`` per key (a fast ``groupby().nunique()``).
+
+    Each (key, value) pair becomes one int64 so that a single hash pass finds
+    the first occurrences; much cheaper than ``drop_duplicates`` on two columns.
+    """
+    kc, ku = pd.factorize(keys)
+    vc, _ = pd.factorize(values)
+    pair = kc.astype("int64") * (int(vc.max()) + 1 if len(vc) else 1) + vc
+    first = ~pd.Series(pair).duplicated().to_numpy()
+    return pd.Series(np.bincount(kc[first], minlength=len(ku)), index=ku)
+
+
 def _count_dtype(s: pd.Series) -> str:
     return "int64" if pd.api.types.is_integer_dtype(s.dtype) else "float64"
 
@@ -197,14 +210,12 @@ def _sales_table(lines, products, func, *, level, product_id_col, category_col):
             category_col=category_col, table="order_items"))
     key = "product_id" if level == "product" else "category"
     g = lines.groupby(key, observed=True, sort=False)
-    table = g.agg(units=("quantity", "sum"), paid_amount=("amount", "sum"),
-                  cogs=("cogs", "sum"))
-    # orders = distinct paid orders holding the product; drop_duplicates+size
-    # is cheaper than nunique on big frames
-    table["orders"] = (
-        lines.drop_duplicates([key, "order_id"])
-        .groupby(key, observed=True, sort=False).size()
-    )
+    sums = {"units": ("quantity", "sum"), "paid_amount": ("amount", "sum")}
+    if "cogs" in lines.columns:
+        sums["cogs"] = ("cogs", "sum")
+    table = g.agg(**sums)
+    # orders = distinct paid orders holding the product (or category)
+    table["orders"] = _distinct_per_key(lines[key], lines["order_id"])
     if products is not None:
         # every product (or category) of the catalogue appears, with 0 when unsold
         if level == "product":
@@ -212,13 +223,15 @@ def _sales_table(lines, products, func, *, level, product_id_col, category_col):
         else:
             universe = pd.Index(pd.unique(products[category_col].dropna()))
         table = table.reindex(table.index.union(universe, sort=False), fill_value=0)
-    table["gross_profit"] = table["paid_amount"] - table["cogs"]
+    # gross profit needs costs; ABC does not ask for them
+    table["gross_profit"] = (table["paid_amount"] - table["cogs"]
+                             if "cogs" in table.columns else np.nan)
     table["share"] = _share(table["paid_amount"], table["paid_amount"].sum())
     table = table.rename_axis(key).reset_index()
     if products is not None and level == "product":
         table.insert(1, "category", _category_of(
             table["product_id"], products, func, product_id_col=product_id_col,
-            category_col=category_col, table="order_items").to_numpy())
+            category_col=category_col, table="products").array)
     if products is not None and level == "category":
         table["category"] = table["category"].astype(products[category_col].dtype)
     table["units"] = table["units"].astype(_count_dtype(lines["quantity"]))
@@ -387,7 +400,6 @@ def abc_classes(
     quantity_col: str = "quantity",
     unit_price_col: str = "unit_price",
     discount_amount_col: str = "discount_amount",
-    unit_cost_col: str = "unit_cost",
     paid_ts_col: str = "paid_ts",
     category_col: str = "category",
 ) -> pd.DataFrame:
@@ -410,8 +422,7 @@ def abc_classes(
     Parameters
     ----------
     order_items : pandas.DataFrame
-        ``order_id, product_id, quantity, unit_price, discount_amount,
-        unit_cost``.
+        ``order_id, product_id, quantity, unit_price, discount_amount``.
     orders : pandas.DataFrame
         ``order_id, paid_ts``.
     products : pandas.DataFrame, default=None
@@ -423,7 +434,7 @@ def abc_classes(
     start, end : date-like, default=None
         Inclusive window on ``paid_ts``.
     order_id_col, product_id_col, quantity_col, unit_price_col, \
-discount_amount_col, unit_cost_col, paid_ts_col, category_col : str
+discount_amount_col, paid_ts_col, category_col : str
         Column names.
 
     Returns
@@ -452,7 +463,7 @@ discount_amount_col, unit_cost_col, paid_ts_col, category_col : str
     ...     "paid_ts": pd.to_datetime(["2024-01-02"] * 4)})
     >>> items = pd.DataFrame({"order_id": [1, 2, 3, 4], "product_id": [1, 2, 3, 4],
     ...     "quantity": 1, "unit_price": [70.0, 20.0, 6.0, 4.0],
-    ...     "discount_amount": 0.0, "unit_cost": 1.0})
+    ...     "discount_amount": 0.0})
     >>> ep.abc_classes(items, orders=orders)
        product_id  paid_amount  share  cumulative_share abc_class
     0           1         70.0   0.70              0.70         A
@@ -479,7 +490,7 @@ discount_amount_col, unit_cost_col, paid_ts_col, category_col : str
         order_items, orders, func, start=start, end=end, order_id_col=order_id_col,
         product_id_col=product_id_col, quantity_col=quantity_col,
         unit_price_col=unit_price_col, discount_amount_col=discount_amount_col,
-        unit_cost_col=unit_cost_col, paid_ts_col=paid_ts_col,
+        paid_ts_col=paid_ts_col,
     )
     if products is not None:
         _check_products(products, func, product_id_col=product_id_col,
@@ -580,6 +591,7 @@ def hot_items(
         ``visitor_id, event_ts, event_type, product_id``; required for
         ``method="traffic_conversion"``.
     method : {"category_top", "traffic_conversion"}, default="category_top"
+        Which 爆款 rule (see above).
     top_fraction : float, default=0.2
         In (0, 1]: the top share of each category that is hot.
     traffic_quantile, conversion_quantile : float, default=0.5
@@ -684,9 +696,8 @@ visitor_id_col, event_ts_col, event_type_col : str
         views = events.loc[mask, [visitor_id_col, product_id_col]].dropna()
         _check_same_ids(views[product_id_col], products[product_id_col], func,
                         left_param="`events`", right_param="`products`")
-        visitors = views.drop_duplicates().groupby(product_id_col, sort=False).size()
-        buyers = (lines.drop_duplicates(["product_id", "customer_id"])
-                  .groupby("product_id", sort=False).size())
+        visitors = _distinct_per_key(views[product_id_col], views[visitor_id_col])
+        buyers = _distinct_per_key(lines["product_id"], lines["customer_id"])
         table["visitors"] = table["product_id"].map(visitors).fillna(0).astype("int64")
         table["buyers"] = table["product_id"].map(buyers).fillna(0).astype("int64")
         table["conversion_rate"] = safe_divide(table["buyers"], table["visitors"])
@@ -794,6 +805,7 @@ def sell_through_rate(
     by : {None, "product", "category"}, default=None
         ``None`` gives one number for the shop.
     method : {"ending_stock", "received"}, default="ending_stock"
+        Denominator: sold + ending on hand, or units received.
     start, end : date-like, default=None
         Inclusive window on ``paid_ts`` and inventory ``date``.
     date_col, product_id_col, on_hand_units_col, received_units_col, \
@@ -936,7 +948,10 @@ def inventory_turnover(
     products : pandas.DataFrame
         ``product_id, unit_cost`` (and ``category`` for ``by="category"``).
     by : {None, "product", "category"}, default=None
+        ``None`` gives one number for the shop.
     method : {"begin_end", "daily_mean"}, default="begin_end"
+        How average inventory is taken: (first + last day) ÷ 2, or the mean
+        of every day.
     start, end : date-like, default=None
         Inclusive window on ``paid_ts`` and inventory ``date``.
     date_col, product_id_col, on_hand_units_col, order_id_col, quantity_col, \
@@ -1191,6 +1206,7 @@ def stockout_rate(
     products : pandas.DataFrame, default=None
         ``product_id, launch_date`` (and ``category`` for ``by="category"``).
     by : {None, "product", "category"}, default=None
+        ``None`` gives one number for the shop.
     start, end : date-like, default=None
         Inclusive window on ``date``.
     date_col, product_id_col, on_hand_units_col, launch_date_col, category_col : str
@@ -1302,7 +1318,9 @@ def sku_dynamic_sales_rate(
     orders : pandas.DataFrame
         ``order_id, paid_ts``.
     by : {None, "category"}, default=None
+        ``None`` gives one number for the shop.
     scope : {"all", "new"}, default="all"
+        All products on sale, or only those launched in the window (新品).
     start, end : date-like, default=None
         Inclusive window on ``paid_ts`` (and on ``launch_date`` for ``new``).
     product_id_col, launch_date_col, category_col, order_id_col, quantity_col, \
@@ -1441,7 +1459,9 @@ def product_refund_rate(
     products : pandas.DataFrame, default=None
         ``product_id, category``; required for ``by="category"``.
     by : {"category", "product"}, default="category"
+        Rows per category or per product.
     date_by : {"order", "refund"}, default="order"
+        Cohort of orders paid in the window, or refunds completed in it.
     start, end : date-like, default=None
         Inclusive window on ``paid_ts`` (and ``refund_ts`` for ``"refund"``).
     order_id_col, product_id_col, quantity_col, unit_price_col, \
@@ -1530,39 +1550,49 @@ refund_amount_col, category_col : str
     items = order_items.loc[wanted]
     value = (items[quantity_col] * items[unit_price_col]
              - items[discount_amount_col]).to_numpy(dtype="float64")
-    lines = pd.DataFrame({"order_id": items[order_id_col].to_numpy(),
-                          "product_id": items[product_id_col].to_numpy(),
-                          "value": value})
-    per_order = lines.groupby("order_id", sort=False)["value"]
-    total, n_lines = per_order.transform("sum"), per_order.transform("size")
-    # an order whose lines are all free splits equally
-    lines["weight"] = np.where(total > 0, lines["value"] / total.where(total > 0, 1),
-                               1.0 / n_lines)
-    lines["paid"] = lines["order_id"].map(paid_of)  # NaN: not paid in window
-    lines["refund"] = lines["order_id"].map(refund_of).fillna(0.0)
     if by == "category":
         _check_products(products, func, product_id_col=product_id_col,
                         columns={"category_col": category_col})
-        lines["key"] = _category_of(lines["product_id"], products, func,
-                                    product_id_col=product_id_col,
-                                    category_col=category_col, table="order_items")
+        keys = _category_of(items[product_id_col], products, func,
+                            product_id_col=product_id_col,
+                            category_col=category_col, table="order_items")
     else:
-        lines["key"] = lines["product_id"]
+        keys = items[product_id_col]
+    # integer codes: o = order, k = key; sums per order / pair via bincount
+    o, orders_u = pd.factorize(items[order_id_col].to_numpy())
+    k, keys_u = pd.factorize(keys)
+    total = np.bincount(o, weights=value, minlength=len(orders_u))
+    n_lines = np.bincount(o, minlength=len(orders_u))
+    # a line's share of its order; an order whose lines are all free splits equally
+    weight = np.where(total[o] > 0, value / np.where(total[o] > 0, total[o], 1),
+                      1.0 / n_lines[o])
     # one row per (key, order): an order with two lines of one category counts once
-    po = (lines.assign(paid_part=lines["paid"] * lines["weight"],
-                       refund_part=lines["refund"] * lines["weight"])
-          .groupby(["key", "order_id"], observed=True, sort=False)
-          .agg(paid_part=("paid_part", "sum"), refund_part=("refund_part", "sum"),
-               is_paid=("paid", "count"))
-          .reset_index())
-    po["is_paid"] = po["is_paid"] > 0
-    po["is_refunded"] = po["refund_part"] > 0
+    pair = k.astype("int64") * len(orders_u) + o
+    pair_w = pd.Series(weight).groupby(pair, sort=False).sum()
+    pk = (pair_w.index.to_numpy() // len(orders_u)).astype("int64")
+    po = (pair_w.index.to_numpy() % len(orders_u)).astype("int64")
+    paid_o = paid_of.reindex(orders_u).to_numpy(dtype="float64")[po]  # NaN: unpaid
+    refund_o = refund_of.reindex(orders_u).fillna(0.0).to_numpy(dtype="float64")[po]
+    is_paid = ~np.isnan(paid_o)
+    is_refunded = refund_o > 0
     if date_by == "order":
-        po = po[po["is_paid"]]
-    table = po.groupby("key", observed=True, sort=True).agg(
-        paid_orders=("is_paid", "sum"), refunded_orders=("is_refunded", "sum"),
-        paid_amount=("paid_part", "sum"), refund_amount=("refund_part", "sum"),
-    )
+        keep = is_paid
+        pk, pair_w, paid_o = pk[keep], pair_w.to_numpy()[keep], paid_o[keep]
+        refund_o, is_paid, is_refunded = refund_o[keep], is_paid[keep], is_refunded[
+            keep]
+    else:
+        pair_w = pair_w.to_numpy()
+    n = len(keys_u)
+    table = pd.DataFrame({
+        "key": keys_u,
+        "paid_orders": np.bincount(pk, weights=is_paid, minlength=n),
+        "refunded_orders": np.bincount(pk, weights=is_refunded, minlength=n),
+        "paid_amount": np.bincount(pk, weights=np.nan_to_num(paid_o) * pair_w,
+                                   minlength=n),
+        "refund_amount": np.bincount(pk, weights=refund_o * pair_w, minlength=n),
+    })
+    table = table[np.bincount(pk, minlength=n) > 0]
+    table = table.sort_values("key", kind="mergesort").set_index("key")
     table = table.astype({"paid_orders": "int64", "refunded_orders": "int64"})
     table["order_refund_rate"] = safe_divide(table["refunded_orders"],
                                              table["paid_orders"])

@@ -97,14 +97,38 @@ def _id_values(s: pd.Series) -> np.ndarray:
     return s.to_numpy(dtype=object)
 
 
-def _codes(s: pd.Series) -> tuple[np.ndarray, int]:
-    """Integer codes ``0 <= code < n`` for an id column, and ``n``.
+def _event_id_values(s: pd.Series) -> tuple[np.ndarray, np.ndarray | None]:
+    """Session ids on the events side, and which are set (``None``: all are).
+
+    An event without a session id belongs to no session: it is flagged and
+    left out, not refused.
+    """
+    if pd.api.types.is_integer_dtype(s.dtype) and s.hasnans:
+        return s.to_numpy(dtype="int64", na_value=0), s.notna().to_numpy()
+    return _id_values(s), None
+
+
+def _session_id_values(session_ids: pd.Series, func: str, col: str) -> np.ndarray:
+    """Session ids on the sessions side: every visit needs one."""
+    if session_ids.hasnans:
+        raise ValueError(
+            f"{func}(): column {col!r} (from `session_id_col`) of `sessions` has "
+            f"{int(session_ids.isna().sum())} missing session ids; every visit "
+            f"needs one. Drop those rows first "
+            f"(`sessions.dropna(subset=[{col!r}])`)."
+        )
+    return _id_values(session_ids)
+
+
+def _codes(s) -> tuple[np.ndarray, int]:
+    """Integer codes ``0 <= code < n`` for ids (a Series or ``_id_values``), and ``n``.
 
     Compact integer ids (the usual ``1..N`` keys) are just shifted, which
     costs no hashing; other ids (strings, sparse integers) are factorized.
-    Codes only need to be distinct per id, not dense.
+    Codes are distinct per id but not dense: some codes in ``0..n-1`` may
+    belong to no row.
     """
-    values = _id_values(s)
+    values = s if isinstance(s, np.ndarray) else _id_values(s)
     if values.dtype.kind == "i" and len(values):
         lo, hi = int(values.min()), int(values.max())
         if hi - lo <= 4 * len(values) + 1024:
@@ -141,9 +165,11 @@ def _per_session_counts(
     the id range (one pass over the events, no hashing); other ids go through
     a hash lookup.
     """
-    sids = _id_values(session_ids)
-    eids = _id_values(event_session_ids)
+    sids = _session_id_values(session_ids, func, col)
+    eids, listed = _event_id_values(event_session_ids)
     _check_same_id_kind(sids, eids, func, col)
+    if listed is not None:
+        masks = [mask & listed for mask in masks]
     n = len(sids)
     if n == 0:
         return [np.zeros(0, dtype="int64") for _ in masks]
@@ -298,11 +324,13 @@ def _group_codes(frame: pd.DataFrame, by_cols: list[str]):
     return grouped.ngroup().to_numpy().astype("int64"), grouped.size().index
 
 
-def _session_positions(session_ids: pd.Series, event_session_ids, func: str,
+def _session_positions(session_ids: pd.Series, eids: np.ndarray, func: str,
                        col: str) -> np.ndarray:
-    """Row position in ``sessions`` of each event's session (-1 when not listed)."""
-    sids = _id_values(session_ids)
-    eids = _id_values(pd.Series(event_session_ids))
+    """Row position in ``sessions`` of each event's session (-1 when not listed).
+
+    ``eids`` are event-side ids from :func:`_event_id_values`.
+    """
+    sids = _session_id_values(session_ids, func, col)
     _check_same_id_kind(sids, eids, func, col)
     if sids.dtype.kind == "i" and len(sids):
         lo, hi = int(sids.min()), int(sids.max())
@@ -376,7 +404,7 @@ class _Cells:
         return safe_divide(per_group, np.full(self.n_groups, float(self.n_days)))
 
     def reduce_ratio(self, num: np.ndarray, den: np.ndarray) -> np.ndarray:
-        """Per-group ratio: pooled, or the mean of the daily ratios (days with den > 0)."""
+        """Per-group ratio: pooled, or the mean of the daily ratios (den > 0)."""
         ratio = safe_divide(num, den)
         if not self.daily:
             return ratio

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import ecomkit.sales as es
 from ecomkit._schema import CHANNELS, DEVICES, categorical
 
+
 # ------------------------------------------------------------ fixtures ----
 # Eight orders in January 2024 (order 8 is placed on Jan 31 and paid on Feb 1).
 #
