@@ -18,6 +18,7 @@ from ._bunch import Bunch
 
 __all__ = [
     "RECORD_MIME",
+    "data_window",
     "metric_card",
     "open_shop",
     "read_records",
@@ -171,3 +172,32 @@ def show_metric(*metric_ids: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown("\n\n".join(metric_card(i) for i in metric_ids)))
+
+
+#: where each table keeps the time that dates it, in order of preference
+_TIME_COLUMNS = (("sessions", "start_ts"), ("orders", "order_ts"), ("events", "event_ts"))
+
+
+def data_window(shop: Mapping, start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The analysis window: ``start`` / ``end`` where given, else the first and
+    last day of the shop's data (visits, else orders). Both are midnight;
+    ``end`` is inclusive, as in every metric function.
+
+    Examples
+    --------
+    >>> shop = {"orders": pd.DataFrame({"order_ts": pd.to_datetime(["2024-01-03 10:00", "2024-02-01 09:00"])})}
+    >>> data_window(shop)
+    (Timestamp('2024-01-03 00:00:00'), Timestamp('2024-02-01 00:00:00'))
+    >>> data_window(shop, start="2024-01-15")[0]
+    Timestamp('2024-01-15 00:00:00')
+    """
+    for table, col in _TIME_COLUMNS:
+        if table in shop and len(shop[table]):
+            ts = shop[table][col]
+            lo, hi = ts.min().normalize(), ts.max().normalize()
+            break
+    else:
+        raise ValueError("data_window(): the shop has no sessions, orders or events to date it.")
+    lo = lo if start is None else pd.Timestamp(start).normalize()
+    hi = hi if end is None else pd.Timestamp(end).normalize()
+    return lo, hi

@@ -50,7 +50,9 @@ class Param:
     min, max : float, optional
         Inclusive bounds for numbers.
     nullable : bool, default=False
-        Whether ``None`` is allowed (e.g. an optional end date).
+        Whether ``None`` or ``""`` (not set) is allowed, e.g. an optional end
+        date written ``end: str = ""`` in the parameters cell (papermill
+        cannot read ``str | None`` annotations).
     help : str
         What the parameter means (shown in the error message).
     """
@@ -78,15 +80,15 @@ class Param:
             elif self.max is not None:
                 text += f" <= {self.max}"
         if self.nullable:
-            text += " (or None)"
+            text += " (or \"\" for not set)"
         return text
 
 
 def _convert(value, p: Param):
     """Return the checked value or raise ``ValueError`` with the reason."""
-    if value is None:
+    if value is None or (value == "" and p.nullable):
         if p.nullable:
-            return None
+            return None  # "" in a parameters cell means "not set"
         raise ValueError("is None")
     if p.kind is bool:
         if isinstance(value, bool):
