@@ -406,10 +406,16 @@ class _Generator:
         else:
             launch_day[new_idx] = any_day
         # popularity: a long tail (Zipf) with a few hot items (爆款)
-        rank = rng.permutation(n) + 1
-        pop = 1.0 / rank**1.05
-        hot = rank <= max(2, n // 30)
-        pop[hot] *= 3.0
+        # popularity: within each category a long tail (Zipf) led by a few hot
+        # items (爆款); categories keep their share of demand
+        order = np.lexsort((rng.random(n), cat))
+        first_in_cat = np.searchsorted(cat[order], cat[order])
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n) - first_in_cat + 1
+        pop = 1.0 / rank**0.9
+        hot = rank <= np.maximum(1, np.bincount(cat, minlength=len(CATEGORY_MIX))[cat] // 12)
+        pop[hot] *= 2.5
+        pop *= CATEGORY_MIX[cat] / np.bincount(cat, weights=pop, minlength=len(CATEGORY_MIX))[cat]
         self.product_cat = cat
         self.product_price = price
         self.product_cost = cost
@@ -419,7 +425,7 @@ class _Generator:
         # stock-out windows (缺货): hot and popular items sometimes run out when
         # a replenishment arrives late.
         self.stockout = np.zeros((self.n_days, n), dtype=bool)
-        prone = np.flatnonzero((rank <= max(3, n // 6)) & (rng.random(n) < 0.5))
+        prone = np.flatnonzero((rank <= max(3, n // 60)) & (rng.random(n) < 0.5))
         n_windows = rng.integers(1, 4, len(prone))
         pid = np.repeat(prone, n_windows)
         first_ok = np.maximum(launch_day[pid], 0) + 10
