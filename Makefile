@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 
-.PHONY: install lab test lint demo clean
+.PHONY: install lab test lint demo report clean
+DATA ?= demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +26,15 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pip list --format=freeze | grep -i -E '^(pandas|numpy|scipy|seaborn|matplotlib|pyarrow|papermill|nbval|jupyterlab|duckdb)=' || true
 	$(PY) -m pytest -q
+	# every notebook cell by cell (a failing cell is reported as itself)
+	$(PY) -m pytest -q --nbval-lax --nbval-current-env --nbval-cell-timeout=120 notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check ecomkit tests benchmarks
+
+# run every notebook on a shop folder (DATA=path, default the demo) -> reports/index.html
+report: $(STAMP)
+	$(VENV)/bin/ecomkit report --data-dir $(DATA) --out reports
 
 # regenerate the demo shop and its data dictionary (after a generator change)
 demo: $(STAMP)

@@ -237,11 +237,50 @@ def _run_validate(args) -> int:
     return 0
 
 
+# ----------------------------------------------------------------- report ----
+def _add_report(subparsers) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="run every notebook on a shop folder and write an HTML report",
+        description="Execute the teaching notebooks with papermill on one shop "
+        "folder and render HTML pages with an index (reports/index.html).",
+    )
+    p.add_argument("--data-dir", default="demo", metavar="DIR",
+                   help="shop folder (CSV or Parquet, one file per table) or 'demo'")
+    p.add_argument("--out", default="reports", metavar="DIR", help="output folder")
+    p.add_argument("--notebooks", nargs="+", default=None, metavar="NN",
+                   help="only these notebooks (name prefixes such as 01 04)")
+    p.add_argument("--start", type=_date, default=None, metavar="DATE",
+                   help="first day of the analysis window (default: the data's)")
+    p.add_argument("--end", type=_date, default=None, metavar="DATE",
+                   help="last day of the analysis window (default: the data's)")
+    p.add_argument("--no-input", action="store_true", help="hide the code cells")
+    p.set_defaults(run=_run_report, parser=p)
+
+
+def _run_report(args) -> int:
+    from .report import run_report
+
+    if args.data_dir != "demo" and not Path(args.data_dir).is_dir():
+        args.parser.error(f"argument --data-dir: the folder {args.data_dir!r} does not exist")
+    params = {k: v for k, v in (("start", args.start), ("end", args.end)) if v}
+    try:
+        runs = run_report(args.data_dir, args.out, notebooks=args.notebooks,
+                          parameters=params, no_input=args.no_input)
+    except ValueError as exc:
+        return _fail(args.parser, str(exc).replace("run_report(): ", ""), code=2)
+    failed = [r.name for r in runs if not r.ok]
+    _write(f"wrote {Path(args.out) / 'index.html'}: {len(runs)} notebook(s)"
+           + (f", failed: {', '.join(failed)}\n" if failed else ", all ran\n"))
+    return 1 if failed else 0
+
+
 #: command name -> function adding its parser to the subparsers.
 SUBCOMMANDS: dict[str, Callable] = {
     "make-data": _add_make_data,
     "dictionary": _add_dictionary,
     "validate": _add_validate,
+    "report": _add_report,
 }
 
 
