@@ -275,12 +275,68 @@ def _run_report(args) -> int:
     return 1 if failed else 0
 
 
+# -------------------------------------------------------------- exercises ----
+def _add_exercises(subparsers) -> None:
+    p = subparsers.add_parser(
+        "exercises",
+        help="build student/solution notebooks, or grade submissions",
+        description="Instructor tools: `build` makes student and solution notebooks "
+        "from exercises/; `grade` executes submissions and writes a gradebook.",
+    )
+    sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    b = sub.add_parser("build", help="write build/exercises/{student,solution}/exNN.ipynb")
+    b.add_argument("--out", default="build/exercises", metavar="DIR")
+    b.add_argument("--only", nargs="+", default=None, metavar="EXERCISE",
+                   help="only these exercises, e.g. ex01 ex03")
+    b.set_defaults(run=_run_exercises_build, parser=b)
+    g = sub.add_parser("grade", help="grade submitted notebooks of one exercise")
+    g.add_argument("exercise", help="exercise id, e.g. ex01")
+    g.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                   help="notebooks named after the trainee (alice.ipynb or ex01_alice.ipynb)")
+    g.add_argument("--out", default="grades.csv", metavar="FILE", help="gradebook CSV")
+    g.add_argument("--feedback", default=None, metavar="DIR",
+                   help="feedback folder (default: feedback/ next to the gradebook)")
+    g.add_argument("--hidden", default=None, metavar="DIR", help="folder of hidden checks")
+    g.add_argument("--cell-timeout", type=_positive_int, default=60, metavar="S")
+    g.add_argument("--timeout", type=_positive_int, default=600, metavar="S",
+                   help="total seconds per submission")
+    g.add_argument("--jobs", type=_positive_int, default=2, metavar="N")
+    g.set_defaults(run=_run_exercises_grade, parser=g)
+    p.set_defaults(run=lambda args: p.error("choose an action: build or grade"), parser=p)
+
+
+def _run_exercises_build(args) -> int:
+    from .exercises._build import build_exercises
+
+    try:
+        built = build_exercises(args.out, exercises=args.only)
+    except ValueError as exc:
+        return _fail(args.parser, str(exc).replace("build_exercises(): ", ""), code=2)
+    _write(f"built {len(built)} exercise(s) into {args.out}: {', '.join(built)}\n")
+    return 0
+
+
+def _run_exercises_grade(args) -> int:
+    from .exercises._grade import grade
+
+    try:
+        book = grade(args.exercise, args.submissions, args.out, feedback_dir=args.feedback,
+                     hidden=args.hidden, cell_timeout=args.cell_timeout,
+                     total_timeout=args.timeout, jobs=args.jobs)
+    except ValueError as exc:
+        return _fail(args.parser, str(exc).replace("grade(): ", "").replace("questions(): ", ""), code=2)
+    _write(f"graded {len(book)} submission(s) of {args.exercise}: mean {book['total'].mean():.2f} "
+           f"of {book['max'].max():g}; gradebook {args.out}\n")
+    return 0
+
+
 #: command name -> function adding its parser to the subparsers.
 SUBCOMMANDS: dict[str, Callable] = {
     "make-data": _add_make_data,
     "dictionary": _add_dictionary,
     "validate": _add_validate,
     "report": _add_report,
+    "exercises": _add_exercises,
 }
 
 
