@@ -36,7 +36,7 @@ _MD = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->\s*", 
 
 def student_source(code: str) -> str:
     """The student version of a code cell's source."""
-    out, in_solution, in_prompt = [], False, False
+    out, in_solution = [], False
     for line in code.splitlines():
         if m := _BEGIN.match(line):
             in_solution = True
@@ -45,12 +45,8 @@ def student_source(code: str) -> str:
         if _END.match(line):
             in_solution = False
             continue
-        if _BEGIN_PROMPT.match(line):
-            in_prompt = True
-            continue
-        if _END_PROMPT.match(line):
-            in_prompt = False
-            continue
+        if _BEGIN_PROMPT.match(line) or _END_PROMPT.match(line):
+            continue  # prompt lines stay, their markers go
         if in_solution:
             continue
         if m := _LINE.match(line):
