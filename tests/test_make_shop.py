@@ -278,6 +278,15 @@ def test_funnel_counts_never_increase(shop):
     assert counts[-1] > 0
 
 
+def test_some_orders_are_split(shop):
+    """拆单: a few visits end in two orders, so orders per session differ from sessions."""
+    o = shop.orders
+    twice = o["session_id"].duplicated(keep=False)
+    assert 0.01 < twice.mean() < 0.2
+    pairs = o[twice].groupby("session_id").agg(n=("order_id", "size"), t=("order_ts", "nunique"))
+    assert (pairs["n"] == 2).all() and (pairs["t"] == 1).all()
+
+
 def test_open_and_closed_funnels_differ(shop):
     """Some visits cart without a product view, some check out without a cart."""
     kinds = shop.events.groupby("session_id")["event_type"].agg(set)

@@ -806,6 +806,28 @@ class _Generator:
         o_of_line, prod = o_of_line[first], prod[first]
         by_order = np.argsort(o_of_line, kind="stable")  # lines grouped by order
         o_of_line, prod = o_of_line[by_order], prod[by_order]
+        # 拆单: the warehouse splits some multi-line orders in two (same visit,
+        # same moment, shipped separately), as marketplaces do
+        n_lines = np.bincount(o_of_line, minlength=no)
+        split = (n_lines >= 2) & (rng.random(no) < 0.12)
+        parent = np.flatnonzero(split)
+        child = np.full(no, -1)
+        child[parent] = no + np.arange(len(parent))
+        first_line = np.r_[True, o_of_line[1:] != o_of_line[:-1]]
+        o_of_line = np.where(split[o_of_line] & ~first_line, child[o_of_line], o_of_line)
+        sess = np.concatenate([sess, sess[parent]])
+        no = len(sess)
+        chrono = np.argsort(self.s_checkout_ns[sess], kind="stable")  # order ids follow time
+        rank = np.empty(no, dtype=np.int64)
+        rank[chrono] = np.arange(no)
+        sess, o_of_line = sess[chrono], rank[o_of_line]
+        by_order = np.argsort(o_of_line, kind="stable")
+        o_of_line, prod = o_of_line[by_order], prod[by_order]
+        paid = self.s_pay[sess]
+        cust = self.s_customer[sess] - 1
+        day = self.s_day[sess]
+        dev = self.s_device[sess]
+        ch = self.s_channel[sess]
         qty = 1 + rng.poisson(np.where(self.product_cat[prod] == 4, 0.6, 0.12))
         unit_price = self.product_price[prod]
         line_list = unit_price * qty

@@ -35,8 +35,10 @@ STORIES: dict[str, Story] = {
             "device = mini_program",
             "checkout → payment conversion of mini_program sessions collapses "
             "(about 0.84 → 0.2) in the window while other devices and earlier "
-            "steps stay flat; GMV dips and the decomposition puts the drop on "
-            "支付转化率, not on visitors or 客单价.",
+            "steps stay flat; in a device drill-down of the GMV change the "
+            "mini program's 支付转化率 carries the loss. At shop level the "
+            "drop shows on 支付转化率 in the demo shop, but in small shops "
+            "swings of 客单价 can hide it: drill down by device.",
             "02_conversion, 07_gmv_diagnosis",
         ),
         Story(

@@ -191,9 +191,6 @@ def evaluate(q: Question, answer, shop) -> Result:
                 "not a percentage (3.4); format as % only when you display it."
             )
             return res
-        if q.kind == "rate" and not 0 <= value <= 1:
-            res.message = f"a rate is a fraction between 0 and 1, but the answer is {value:g}."
-            return res
     for alt in q.alternatives:
         try:
             if _same(answer, alt.compute(shop), q):
@@ -201,5 +198,8 @@ def evaluate(q: Question, answer, shop) -> Result:
                 return res
         except (TypeError, ValueError, KeyError):
             continue
+    if q.kind == "rate" and not 0 <= _to_number(answer) <= 1:
+        res.message = f"a rate is a fraction between 0 and 1, but the answer is {_to_number(answer):g}."
+        return res
     res.message = "not quite." + (f" Hint: {q.hint}" if q.hint else "")
     return res
