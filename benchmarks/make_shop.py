@@ -48,16 +48,17 @@ def main(argv=None):
                         help="millions of events (approximate)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    print("| target events | customers | events | sessions | orders | all rows | seconds (median of %d) | events/s | peak RSS MB |" % args.repeat)
+    print(f"| target events | customers | events | sessions | orders | all rows | seconds (median of {args.repeat}) | events/s | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for millions in args.sizes:
         n = int(millions * CUSTOMERS_PER_MILLION_EVENTS)
         runs = [run_once(n, seed) for seed in range(args.repeat)]
         sec = statistics.median(r["seconds"] for r in runs)
         r = runs[0]
+        each = ", ".join(f"{x['seconds']:.2f}" for x in runs)
         print(
             f"| {millions:g}M | {n:,} | {r['events']:,} | {r['sessions']:,} | {r['orders']:,} | "
-            f"{r['rows']:,} | {sec:.2f} ({', '.join(f'{x['seconds']:.2f}' for x in runs)}) | "
+            f"{r['rows']:,} | {sec:.2f} ({each}) | "
             f"{r['events'] / sec / 1e6:.2f}M | {max(x['peak_mb'] for x in runs):,.0f} |"
         )
 
