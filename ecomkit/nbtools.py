@@ -19,6 +19,7 @@ from ._bunch import Bunch
 __all__ = [
     "RECORD_MIME",
     "data_window",
+    "explorer",
     "metric_card",
     "open_shop",
     "read_records",
@@ -201,3 +202,46 @@ def data_window(shop: Mapping, start=None, end=None) -> tuple[pd.Timestamp, pd.T
     lo = lo if start is None else pd.Timestamp(start).normalize()
     hi = hi if end is None else pd.Timestamp(end).normalize()
     return lo, hi
+
+
+def explorer(draw, *, figsize=(10, 4), dpi=80, **controls):
+    """An ipywidgets explorer over a plot function, safe under papermill.
+
+    ``draw(ax=ax, **values)`` draws one chart on the Axes it is given (a tested
+    ``ecomkit.plotting`` function or a thin wrapper of one). Each control is a
+    list of options (a dropdown whose first option is the starting value) or an
+    ipywidgets control. The chart is rendered into an ``Image`` widget rather
+    than printed into captured output: a callback that prints or shows a figure
+    can stall papermill until the cell timeout (nbclient #312, papermill #723).
+    The chart is drawn once with the starting values; a drawing error is
+    raised, not hidden inside the widget.
+
+    Returns the ``ipywidgets.interactive`` object (already displayed).
+    """
+    import io
+
+    import ipywidgets
+    from IPython.display import display
+    from matplotlib.figure import Figure
+
+    image = ipywidgets.Image(format="png")
+
+    def redraw(**values):
+        fig = Figure(figsize=figsize)  # outside pyplot: nothing to close or leak
+        ax = fig.subplots()
+        draw(ax=ax, **values)
+        fig.tight_layout()
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=dpi)
+        image.value = png.getvalue()
+        return ax
+
+    widgets = {
+        name: ipywidgets.Dropdown(options=list(c), value=list(c)[0]) if isinstance(c, (list, tuple)) else c
+        for name, c in controls.items()
+    }
+    panel = ipywidgets.interactive(redraw, **widgets)
+    display(ipywidgets.VBox([panel, image]))
+    if panel.result is None:
+        raise RuntimeError("explorer(): the chart could not be drawn with the starting values.")
+    return panel

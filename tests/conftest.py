@@ -59,3 +59,13 @@ def run_notebook(tmp_path_factory):
         return cache[key]
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Tests of plot functions open figures; close them so none pile up."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
