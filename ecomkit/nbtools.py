@@ -204,12 +204,13 @@ def data_window(shop: Mapping, start=None, end=None) -> tuple[pd.Timestamp, pd.T
     return lo, hi
 
 
-def explorer(draw, *, figsize=(10, 4), dpi=80, **controls):
+def explorer(draw, *, figsize=(10, 4), ncols=1, dpi=80, **controls):
     """An ipywidgets explorer over a plot function, safe under papermill.
 
     ``draw(ax=ax, **values)`` draws one chart on the Axes it is given (a tested
-    ``ecomkit.plotting`` function or a thin wrapper of one). Each control is a
-    list of options (a dropdown whose first option is the starting value) or an
+    ``ecomkit.plotting`` function or a thin wrapper of one); with ``ncols > 1``
+    it gets ``axes=`` (that many side by side). Each control is a list of
+    options (a dropdown whose first option is the starting value) or an
     ipywidgets control. The chart is rendered into an ``Image`` widget rather
     than printed into captured output: a callback that prints or shows a figure
     can stall papermill until the cell timeout (nbclient #312, papermill #723).
@@ -228,8 +229,11 @@ def explorer(draw, *, figsize=(10, 4), dpi=80, **controls):
 
     def redraw(**values):
         fig = Figure(figsize=figsize)  # outside pyplot: nothing to close or leak
-        ax = fig.subplots()
-        draw(ax=ax, **values)
+        ax = fig.subplots(1, ncols)
+        if ncols == 1:
+            draw(ax=ax, **values)
+        else:
+            draw(axes=ax, **values)
         fig.tight_layout()
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=dpi)

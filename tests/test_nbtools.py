@@ -16,7 +16,6 @@ from ecomkit.nbtools import (
 )
 from ecomkit.params import Param, ParameterError, validate
 
-
 # ------------------------------------------------------------------ params --
 SPEC = {
     "data_dir": Param("folder"),
@@ -120,3 +119,11 @@ def test_explorer_raises_when_the_chart_fails():
 
     with pytest.raises(RuntimeError, match="explorer"):
         explorer(draw, channel=["direct"])
+
+
+def test_explorer_side_by_side_panels():
+    def draw(axes, x):
+        assert len(axes) == 2
+        axes[1].bar([1], [x])
+
+    assert explorer(draw, ncols=2, x=[3, 4]).result is not None
