@@ -1,10 +1,29 @@
-"""Shared selections on the orders table (paid orders in a window)."""
+"""Shared selections on the orders table (paid orders in a window, purchases)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ._validation import check_datetime, check_table, window_mask
+from ._validation import check_no_missing, check_numeric, window_rows
+
+
+def orders_in_window(orders: pd.DataFrame, func: str, *, ts_col: str, ts_param: str,
+                     start=None, end=None, columns: dict[str, str] | None = None,
+                     dropna: bool = True) -> pd.DataFrame:
+    """Orders whose time ``ts_col`` is inside ``[start, end]``.
+
+    ``ts_param`` names the parameter that holds ``ts_col`` (for messages);
+    ``columns`` are further ``{param: column}`` pairs the caller needs; all are
+    checked before anything is computed. Without a window, ``dropna=False``
+    keeps the rows without a time. Returns a filtered view (the caller's frame
+    is never modified).
+    """
+    mask, _, ts = window_rows(orders, func, param="orders", hint="shop.orders",
+                              ts_col=ts_col, ts_param=ts_param, columns=columns,
+                              start=start, end=end)
+    if dropna:
+        mask = ts.notna().to_numpy() & mask
+    return orders.loc[mask]
 
 
 def paid_orders(
@@ -23,11 +42,26 @@ def paid_orders(
     checked before anything is computed. Returns a filtered view (the caller's
     frame is never modified).
     """
-    check_table(
-        orders, func, param="orders",
-        columns={"paid_ts_col": paid_ts_col, **(columns or {})},
-        hint="shop.orders",
-    )
-    paid_ts = check_datetime(orders, paid_ts_col, func, param="paid_ts_col", table="orders")
-    mask = paid_ts.notna().to_numpy() & window_mask(paid_ts, start, end, func)
-    return orders.loc[mask]
+    return orders_in_window(orders, func, ts_col=paid_ts_col, ts_param="paid_ts_col",
+                            start=start, end=end, columns=columns)
+
+
+def paid_purchases(orders, func: str, *, customer_id_col: str, paid_ts_col: str,
+                   paid_amount_col: str | None = None, start=None,
+                   end=None) -> pd.DataFrame:
+    """Paid orders (all history unless a window is given), checked as purchases.
+
+    Every paid order needs a customer id; with ``paid_amount_col`` its amount
+    must be a number >= 0.
+    """
+    columns = {"customer_id_col": customer_id_col}
+    if paid_amount_col is not None:
+        columns["paid_amount_col"] = paid_amount_col
+    paid = paid_orders(orders, func, start=start, end=end, paid_ts_col=paid_ts_col,
+                       columns=columns)
+    check_no_missing(paid, customer_id_col, func, param="customer_id_col",
+                     what="customer ids")
+    if paid_amount_col is not None:
+        check_numeric(paid, paid_amount_col, func, param="paid_amount_col",
+                      table="orders", nonnegative=True)
+    return paid

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ._keys import period_start  # noqa: F401  (re-exported: period keys live in _keys)
+
 # Message templates (tests match their opening words).
 OPTION_MSG = "{func}(): the value for `{param}` must be one of {options}, but {value!r} was passed."
 POSITIVE_INT_MSG = "{func}(): `{param}` must be a positive integer, got {value!r}."
@@ -254,19 +256,26 @@ def window_mask(ts: pd.Series, start, end, func: str) -> np.ndarray:
     return mask
 
 
+def window_rows(table, func: str, *, param: str, hint: str, ts_col: str, ts_param: str,
+                columns: Mapping[str, str] | None = None, by=None, start=None,
+                end=None) -> tuple[np.ndarray, list[str], pd.Series]:
+    """Check ``table`` for a metric over a window, and mask its rows in the window.
+
+    Checks, in this order: that ``table`` holds ``ts_col`` and ``columns``, the
+    ``by`` columns, that ``ts_col`` holds datetimes. Returns ``(mask, by_cols,
+    ts)``: the rows whose time is in the inclusive window ``[start, end]`` (see
+    :func:`window_mask`), the ``by`` columns as a list, the time column.
+    """
+    check_table(table, func, param=param, columns={ts_param: ts_col, **(columns or {})},
+                hint=hint)
+    by_cols = check_by(by, table, func, table=param)
+    ts = check_datetime(table, ts_col, func, param=ts_param, table=param)
+    return window_mask(ts, start, end, func), by_cols, ts
+
+
 def check_freq(freq, func: str, *, param: str = "freq") -> str:
     """Return ``freq`` if it is one of :data:`FREQS`."""
     return check_option(freq, FREQS, func, param=param)
-
-
-def period_start(ts: pd.Series, freq: str) -> pd.Series:
-    """First moment of the period each timestamp falls in (weeks start Monday)."""
-    if freq == "D":
-        return ts.dt.normalize()
-    if getattr(ts.dtype, "tz", None) is not None:
-        tz = ts.dtype.tz
-        return ts.dt.tz_localize(None).dt.to_period(freq).dt.start_time.dt.tz_localize(tz)
-    return ts.dt.to_period(freq).dt.start_time
 
 
 def safe_divide(numerator, denominator):
@@ -293,11 +302,16 @@ def safe_divide(numerator, denominator):
     return np.where(zero, np.nan, out)
 
 
-def check_by(by, data: pd.DataFrame, func: str, *, param: str = "by", table: str = "data") -> list[str]:
-    """Normalise a ``by`` argument (None, a column or a list of columns)."""
+def by_columns(by) -> list:
+    """A ``by`` argument (None, a column or a list of columns) as a list."""
     if by is None:
         return []
-    cols = [by] if isinstance(by, str) else list(by)
+    return [by] if isinstance(by, str) else list(by)
+
+
+def check_by(by, data: pd.DataFrame, func: str, *, param: str = "by", table: str = "data") -> list[str]:
+    """Normalise a ``by`` argument (None, a column or a list of columns)."""
+    cols = by_columns(by)
     for c in cols:
         if c not in data.columns:
             raise ValueError(
@@ -307,3 +321,115 @@ def check_by(by, data: pd.DataFrame, func: str, *, param: str = "by", table: str
                 )
             )
     return cols
+
+
+def check_timedelta(value, func: str, *, param: str) -> pd.Timedelta:
+    """Return ``value`` as a positive Timedelta (``"30min"``, ``"7D"``, a Timedelta)."""
+    try:
+        delta = pd.Timedelta(value)
+    except (ValueError, TypeError):
+        delta = pd.NaT
+    if delta is pd.NaT or isinstance(value, bool) or delta <= pd.Timedelta(0):
+        raise ValueError(
+            f"{func}(): `{param}` must be a positive duration such as '30min' or "
+            f"'7D' (or a pandas Timedelta), got {value!r}."
+        )
+    return delta
+
+
+# ------------------------------------------------------ across tables ----
+def id_kind(s: pd.Series) -> str:
+    """What ids a column holds: ``"numeric"``, ``"text"`` or ``"boolean"``.
+
+    A categorical column counts as its categories. Ids of different kinds never
+    match in a join or lookup.
+    """
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    return "numeric" if pd.api.types.is_numeric_dtype(dtype) else "text"
+
+
+def id_kinds(**columns) -> dict[str, str] | None:
+    """The :func:`id_kind` of each column when they differ, else ``None``.
+
+    Columns that are ``None`` or empty are left out: an empty table has no ids
+    to match (and its dtype is often arbitrary).
+    """
+    kinds = {name: id_kind(s) for name, s in columns.items()
+             if s is not None and len(s)}
+    return kinds if len(set(kinds.values())) > 1 else None
+
+
+def check_same_id_type(func: str, param: str, col: str, **tables) -> None:
+    """Reject ids that can never match: numbers in one table, text in another.
+
+    ``tables`` maps table names to tables (or ``None``) that all hold ``col``.
+    """
+    kinds = id_kinds(**{name: None if t is None else t[col]
+                        for name, t in tables.items()})
+    if kinds is not None:
+        text = next((n for n, k in kinds.items() if k == "text"),
+                    next(n for n, k in kinds.items() if k != "numeric"))
+        raise TypeError(
+            f"{func}(): column {col!r} (from `{param}`) holds ids of different types "
+            f"{kinds}, so they never match. Use one type in every table, e.g. "
+            f"`{text}[{col!r}] = {text}[{col!r}].astype('int64')` (or `.astype(str)` "
+            f"on the others)."
+        )
+
+
+_KIND_WORDS = {"numeric": "numbers", "text": "text", "boolean": "boolean"}
+
+
+def check_same_ids(
+    left: pd.Series, right: pd.Series, func: str, *, left_param: str, right_param: str
+) -> None:
+    """Reject joining numeric ids to text ids (a join would silently match nothing)."""
+    kinds = id_kinds(left=left, right=right)
+    if kinds is not None:
+        lk, rk = _KIND_WORDS[kinds["left"]], _KIND_WORDS[kinds["right"]]
+        raise TypeError(
+            f"{func}(): the ids in {left_param} are {lk} but the ids in {right_param} "
+            f"are {rk}, so no row would match. Give both the same type, e.g. "
+            f"`.astype(str)` on both columns."
+        )
+
+
+def check_unique_ids(orders: pd.DataFrame, col: str, func: str, param: str) -> None:
+    """Reject an orders table that repeats an order id."""
+    dup = orders[col].duplicated(keep=False).to_numpy()
+    if dup.any():
+        raise ValueError(
+            f"{func}(): column {col!r} (from `{param}`) of `orders` has "
+            f"{int(dup.sum())} rows with a repeated order id; `orders` needs one row "
+            f"per order. Drop the duplicates first, e.g. "
+            f"`orders.drop_duplicates({col!r})`. Examples:\n"
+            + orders.loc[dup].head(3).to_string(max_cols=8)
+        )
+
+
+def check_same_tz(func: str, columns: dict) -> None:
+    """Timestamps compared or combined must all be tz-naive or all in one zone."""
+    zones = {
+        label: str(getattr(s.dtype, "tz", None) or "tz-naive")
+        for label, s in columns.items()
+    }
+    if len(set(zones.values())) > 1:
+        raise ValueError(
+            f"{func}(): the timestamp columns mix time zones {zones}. Use shop-local "
+            f"time in all of them, e.g. "
+            f"`orders['paid_ts'] = orders['paid_ts'].dt.tz_convert('Asia/Shanghai')`, "
+            f"or drop the zone everywhere with `.dt.tz_localize(None)`."
+        )
+
+
+def take(table: pd.DataFrame, mask, cols) -> pd.DataFrame:
+    """Rows ``mask`` of the columns ``cols`` only (copying whole rows is slow).
+
+    Repeated names are taken once; names ``table`` does not have are skipped.
+    """
+    cols = [col for col in dict.fromkeys(cols) if col in table.columns]
+    return table[cols].loc[mask]

@@ -28,6 +28,15 @@ from scipy.optimize import minimize
 from scipy.special import gammaln, hyp2f1
 
 from ._catalog import register_metric
+from ._keys import (
+    dense_codes,
+    first_of_group,
+    half_open,
+    local_bound,
+    period_index,
+    wall_values,
+)
+from ._orders import paid_purchases
 from ._validation import (
     check_datetime,
     check_no_missing,
@@ -39,7 +48,6 @@ from ._validation import (
     check_window,
     to_timestamp,
 )
-from .member import _codes, _half_open, _local, _naive, _period_index, _purchases
 
 __all__ = [
     "BGNBDFit",
@@ -157,7 +165,7 @@ def historic_clv(
     0            7       2  220.0 110.0     25.0          85.0
     """
     func = "historic_clv"
-    paid = _purchases(
+    paid = paid_purchases(
         orders,
         func,
         customer_id_col=customer_id_col,
@@ -201,7 +209,7 @@ def historic_clv(
             nonnegative=True,
         )
 
-    codes, uniques = _codes(paid[customer_id_col])
+    codes, uniques = dense_codes(paid[customer_id_col])
     n = len(uniques)
     order_index = pd.Index(paid[order_id_col])
     # each line goes to the customer of its order (lines of unpaid orders drop out)
@@ -245,7 +253,7 @@ def historic_clv(
             ts = check_datetime(
                 refunds, refund_ts_col, func, param="refund_ts_col", table="refunds"
             )
-            keep = _half_open(ts, None, hi)
+            keep = half_open(ts, None, hi)
         ref_cust = order_index.get_indexer(pd.Index(refunds[order_id_col]))
         keep &= ref_cust >= 0
         refunded = np.bincount(
@@ -283,7 +291,7 @@ def _rfm_periods(codes, period, amount, n, end_period):
     count = np.bincount(c, minlength=n)
     first_p = pd.Series(p).groupby(c).min().reindex(range(n)).to_numpy()
     last_p = pd.Series(p).groupby(c).max().reindex(range(n)).to_numpy()
-    first_row = np.r_[True, c[1:] != c[:-1]] if len(c) else np.zeros(0, bool)
+    first_row = first_of_group(c)
     total = np.bincount(c, weights=a, minlength=n).astype(np.float64)
     first_amount = np.zeros(n)
     first_amount[c[first_row]] = a[first_row]
@@ -381,7 +389,7 @@ def btyd_summary(
     """
     func = "btyd_summary"
     check_option(freq, _BTYD_FREQS, func, param="freq")
-    paid = _purchases(
+    paid = paid_purchases(
         orders,
         func,
         customer_id_col=customer_id_col,
@@ -393,17 +401,17 @@ def btyd_summary(
         if len(ts) == 0:
             obs_hi = None
         else:
-            obs_hi = _local(ts.max(), ts.dtype).normalize() + pd.Timedelta(days=1)
+            obs_hi = local_bound(ts.max(), ts.dtype).normalize() + pd.Timedelta(days=1)
     else:
         _, obs_hi = check_window(
             None, to_timestamp(observation_end, func, param="observation_end"), func
         )
-        obs_hi = _local(obs_hi, ts.dtype)
+        obs_hi = local_bound(obs_hi, ts.dtype)
     cal_hi = None
     if calibration_end is not None:
         cal = to_timestamp(calibration_end, func, param="calibration_end")
         _, cal_hi = check_window(None, cal, func)
-        cal_hi = _local(cal_hi, ts.dtype)
+        cal_hi = local_bound(cal_hi, ts.dtype)
         if obs_hi is not None and cal_hi >= obs_hi:
             raise ValueError(
                 f"{func}(): `calibration_end` ({calibration_end!r}) must be before "
@@ -411,24 +419,24 @@ def btyd_summary(
                 f"order) so that a holdout period remains."
             )
     if obs_hi is not None:
-        keep = _half_open(ts, None, obs_hi)
+        keep = half_open(ts, None, obs_hi)
         paid, ts = paid.loc[keep], ts[keep]
-    period = _period_index(_naive(ts), freq)
+    period = period_index(wall_values(ts), freq)
     amount = paid[paid_amount_col].to_numpy(dtype=np.float64)
 
     def end_period(hi):
         last = np.array(
             [(hi - pd.Timedelta(1, "ns")).to_datetime64()], dtype="datetime64[ns]"
         )
-        return int(_period_index(last, freq)[0])
+        return int(period_index(last, freq)[0])
 
     if cal_hi is None:
         calib = np.ones(len(ts), dtype=bool)
         cal_end_p = end_period(obs_hi) if obs_hi is not None else 0
     else:
-        calib = _naive(ts) < cal_hi.to_datetime64()
+        calib = wall_values(ts) < cal_hi.to_datetime64()
         cal_end_p = end_period(cal_hi)
-    codes, uniques = _codes(paid.loc[calib, customer_id_col])
+    codes, uniques = dense_codes(paid.loc[calib, customer_id_col])
     n = len(uniques)
     frequency, recency, T, monetary = _rfm_periods(
         codes, period[calib], amount[calib], n, cal_end_p

@@ -29,30 +29,31 @@ import pandas as pd
 
 from . import _schema
 from ._catalog import register_metric
-from ._orders import paid_orders
+from ._keys import (
+    SessionLookup,
+    group_agg,
+    group_codes,
+    id_codes,
+    id_values,
+    isin_mask,
+    nullable_id_values,
+    to_ticks,
+    ts_ticks,
+)
+from ._orders import orders_in_window, paid_orders, paid_purchases
 from ._validation import (
+    by_columns,
     check_by,
     check_datetime,
     check_no_missing,
     check_numeric,
     check_option,
     check_table,
+    check_timedelta,
     safe_divide,
     window_mask,
 )
-from .traffic import (
-    _codes,
-    _event_id_values,
-    _group_codes,
-    _id_values,
-    _parse_timedelta,
-    _session_positions,
-    _sessions_in_window,
-    _to_ticks,
-    _ts_int,
-    _type_mask,
-    unique_visitors,
-)
+from .traffic import _check_events, _sessions_in_window, unique_visitors
 
 __all__ = [
     "add_to_cart_rate",
@@ -90,10 +91,11 @@ class _Units:
         if from_sessions:
             # by a column of sessions: group the sessions, then look up the
             # group of each event's session
-            session_group, self.index = _group_codes(sessions, by_cols)
-            eids, has_id = _event_id_values(events[session_id_col])
-            pos = _session_positions(sessions[session_id_col], eids[keep], func,
-                                     session_id_col)
+            session_group, self.index = group_codes(sessions, by_cols)
+            eids, has_id = nullable_id_values(events[session_id_col])
+            eids = eids[keep]
+            pos = SessionLookup(sessions[session_id_col], eids, func,
+                                session_id_col).positions(eids)
             if has_id is not None:
                 pos[~has_id[keep]] = -1  # an event without a session id
             listed = pos >= 0  # events of sessions not in `sessions` are dropped
@@ -101,10 +103,10 @@ class _Units:
             keep[np.flatnonzero(keep)[~listed]] = False
             gcode = session_group[pos[listed]]
         elif by_cols:
-            gcode, self.index = _group_codes(
+            gcode, self.index = group_codes(
                 events.loc[keep, by_cols].reset_index(drop=True), by_cols)
         self.keep = keep
-        ucodes, n_units = _codes(_id_values(events[unit_col])[keep])
+        ucodes, n_units = id_codes(id_values(events[unit_col])[keep])
         if not by_cols:
             self.codes, self.n = ucodes, n_units
             self.group = np.zeros(n_units, dtype="int64")
@@ -132,9 +134,7 @@ class _Units:
 
     @staticmethod
     def _by_columns(events, sessions, by, func, session_id_col):
-        if by is None:
-            return []
-        cols = [by] if isinstance(by, str) else list(by)
+        cols = by_columns(by)
         if set(cols) <= set(events.columns):
             return cols
         if sessions is None:
@@ -176,10 +176,6 @@ class _Units:
         return pd.Series(value[present], index=self.index[present], name=name)
 
 
-def _check_event_table(events, func, columns):
-    check_table(events, func, param="events", columns=columns, hint="shop.events")
-
-
 def _unit_column(unit, session_id_col, visitor_id_col):
     if unit == "session":
         return session_id_col, {"session_id_col": session_id_col}
@@ -205,7 +201,7 @@ def _unit_rate(events, func, name, *, num_types, den_types, negate, unit, by,
     """
     check_option(unit, _UNITS, func, param="unit")
     unit_col, unit_param = _unit_column(unit, session_id_col, visitor_id_col)
-    _check_event_table(events, func, {**unit_param, "event_ts_col": event_ts_col,
+    _check_events(events, func, {**unit_param, "event_ts_col": event_ts_col,
                                       "event_type_col": event_type_col})
     keep = _events_in_window(events, func, event_ts_col, start, end)
     _check_ids(events, unit_col, func, unit_param)
@@ -215,8 +211,8 @@ def _unit_rate(events, func, name, *, num_types, den_types, negate, unit, by,
     if den_types is None:
         den_units = units.present
     else:
-        den_units = units.has(_type_mask(types, den_types)[kept])
-    did = units.has(_type_mask(types, num_types)[kept])
+        den_units = units.has(isin_mask(types, den_types)[kept])
+    did = units.has(isin_mask(types, num_types)[kept])
     num_units = den_units & (~did if negate else did)
     return units.result(units.count(num_units), units.count(den_units), name)
 
@@ -416,9 +412,10 @@ def funnel(
     check_option(unit, _UNITS, func, param="unit")
     check_option(mode, _MODES, func, param="mode")
     unit_col, unit_param = _unit_column(unit, session_id_col, visitor_id_col)
-    _check_event_table(events, func, {**unit_param, "event_ts_col": event_ts_col,
+    _check_events(events, func, {**unit_param, "event_ts_col": event_ts_col,
                                       "event_type_col": event_type_col})
-    window_td = None if window is None else _parse_timedelta(window, func, "window")
+    window_td = (None if window is None
+                 else check_timedelta(window, func, param="window"))
     step_of = _step_index(events[event_type_col], steps, func)
     keep = (step_of >= 0) & _events_in_window(events, func, event_ts_col, start, end)
     ts_all = events[event_ts_col]
@@ -429,11 +426,11 @@ def funnel(
     units = _Units(events, keep, func, unit_col=unit_col, by=by, sessions=sessions,
                    session_id_col=session_id_col)
     keep = units.keep
-    ticks, tick_unit = _ts_int(ts_all)
+    ticks, tick_unit = ts_ticks(ts_all)
     t, k_of, c = ticks[keep], step_of[keep], units.codes
     reached, entered = _funnel_counts(
         t, k_of, c, units, len(steps), mode,
-        None if window_td is None else _to_ticks(window_td, tick_unit))
+        None if window_td is None else to_ticks(window_td, tick_unit))
     return _funnel_frame(reached, entered, steps, units)
 
 
@@ -509,17 +506,10 @@ def _funnel_frame(reached, entered, steps, units) -> pd.DataFrame:
 
 # ======================================================= conversion rates ===
 def _by_list(by, tables: dict, func):
-    if by is None:
-        return []
-    cols = [by] if isinstance(by, str) else list(by)
+    cols = by_columns(by)
     for name, table in tables.items():
         check_by(cols, table, func, table=name)
     return cols
-
-
-def _per_group(values: pd.DataFrame, by_cols, col, how) -> pd.Series:
-    grouped = values.groupby(by_cols, observed=True, sort=True, dropna=False)[col]
-    return grouped.nunique() if how == "nunique" else grouped.agg(how)
 
 
 def _divide(num, den, name):
@@ -542,13 +532,11 @@ def _visitors(sessions, func, *, visitor_id_col, start_ts_col, start, end, by_co
 
 def _paying_buyers(orders, func, *, customer_id_col, paid_ts_col, start, end,
                    by_cols):
-    paid = paid_orders(orders, func, start=start, end=end, paid_ts_col=paid_ts_col,
-                       columns={"customer_id_col": customer_id_col})
-    check_no_missing(paid, customer_id_col, func, param="customer_id_col",
-                     what="customer ids")
+    paid = paid_purchases(orders, func, customer_id_col=customer_id_col,
+                          paid_ts_col=paid_ts_col, start=start, end=end)
     if not by_cols:
         return paid[customer_id_col].nunique()
-    return _per_group(paid, by_cols, customer_id_col, "nunique")
+    return group_agg(paid, customer_id_col, by_cols, "nunique")
 
 
 @register_metric(
@@ -684,14 +672,14 @@ def conversion_rate(
         if not by_cols:
             return safe_divide(int(converted.sum()), len(s))
         flags = s[by_cols].assign(_converted=converted.to_numpy())
-        num = _per_group(flags, by_cols, "_converted", "sum")
-        den = _per_group(flags, by_cols, "_converted", "size")
+        num = group_agg(flags, "_converted", by_cols, "sum")
+        den = group_agg(flags, "_converted", by_cols, "size")
         return _divide(num, den, "conversion_rate")
     paid = paid_orders(orders, func, start=start, end=end, paid_ts_col=paid_ts_col)
     if not by_cols:
         return safe_divide(len(paid), len(s))
-    num = paid.groupby(by_cols, observed=True, sort=True, dropna=False).size()
-    den = s.groupby(by_cols, observed=True, sort=True, dropna=False).size()
+    num = group_agg(paid, None, by_cols, "size")
+    den = group_agg(s, None, by_cols, "size")
     return _divide(num, den, "conversion_rate")
 
 
@@ -773,13 +761,13 @@ def order_conversion_rate(
                          "order_ts_col": order_ts_col}, hint="shop.orders")
     check_table(sessions, func, param="sessions", hint="shop.sessions")
     by_cols = _by_list(by, {"orders": orders, "sessions": sessions}, func)
-    order_ts = check_datetime(orders, order_ts_col, func, param="order_ts_col",
-                              table="orders")
-    placed = orders.loc[window_mask(order_ts, start, end, func)]
+    placed = orders_in_window(orders, func, ts_col=order_ts_col,
+                              ts_param="order_ts_col", start=start, end=end,
+                              dropna=False)
     check_no_missing(placed, customer_id_col, func, param="customer_id_col",
                      what="customer ids")
     num = (placed[customer_id_col].nunique() if not by_cols
-           else _per_group(placed, by_cols, customer_id_col, "nunique"))
+           else group_agg(placed, customer_id_col, by_cols, "nunique"))
     den = _visitors(sessions, func, visitor_id_col=visitor_id_col,
                     start_ts_col=start_ts_col, start=start, end=end, by_cols=by_cols)
     return _divide(num, den, "order_conversion_rate")
@@ -868,7 +856,7 @@ def uv_value(
     check_numeric(orders, paid_amount_col, func, param="paid_amount_col",
                   table="orders", nonnegative=True)
     num = (float(paid[paid_amount_col].sum()) if not by_cols
-           else _per_group(paid, by_cols, paid_amount_col, "sum"))
+           else group_agg(paid, paid_amount_col, by_cols, "sum"))
     den = _visitors(sessions, func, visitor_id_col=visitor_id_col,
                     start_ts_col=start_ts_col, start=start, end=end, by_cols=by_cols)
     return _divide(num, den, "uv_value")

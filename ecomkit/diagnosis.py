@@ -227,8 +227,7 @@ def _frame(names, x0, x1, contrib, change=None):
         "base": np.asarray(x0, "float64"),
         "current": np.asarray(x1, "float64"),
         "contribution": np.asarray(contrib, "float64") + 0.0,  # no -0.0
-        "share": safe_divide(np.asarray(contrib, "float64"),
-                             np.full(len(names), change)) + 0.0,
+        "share": safe_divide(np.asarray(contrib, "float64"), change) + 0.0,
     })
 
 
@@ -393,7 +392,7 @@ def _segment_result(segments, seg_name, raw0, raw1, method, order, level, func):
         return pd.DataFrame({
             "factor": names,
             "contribution": total + 0.0,  # + 0.0 turns -0.0 into 0.0
-            "share": safe_divide(total, np.full(len(names), change)) + 0.0,
+            "share": safe_divide(total, change) + 0.0,
         })
     m, k = contrib.shape
     seg = pd.Series(segments).repeat(k).reset_index(drop=True)
@@ -404,8 +403,7 @@ def _segment_result(segments, seg_name, raw0, raw1, method, order, level, func):
         "current": raw1.ravel(),
         "contribution": contrib.ravel() + 0.0,
     })
-    out["share"] = safe_divide(out["contribution"].to_numpy(),
-                               np.full(len(out), change)) + 0.0
+    out["share"] = safe_divide(out["contribution"].to_numpy(), change) + 0.0
     return out
 
 

@@ -26,18 +26,24 @@ import numpy as np
 import pandas as pd
 
 from ._catalog import register_metric
+from ._keys import period_codes, wall_time
 from ._schema import CHANNELS, COST_TYPES, DEVICES
 from ._validation import (
+    by_columns,
     check_datetime,
     check_freq,
     check_no_missing,
     check_number,
     check_numeric,
     check_option,
+    check_same_id_type,
+    check_same_tz,
     check_table,
+    check_unique_ids,
     check_window,
-    period_start,
+    id_kinds,
     safe_divide,
+    take,
     to_timestamp,
     window_mask,
 )
@@ -94,7 +100,6 @@ _FIXED_COSTS = ("staff", "other")
 _RETURNED_GOODS = ("restock", "write_off")
 _ATTRIBUTIONS = ("last_click", "blended")
 _KNOWN_LEVELS = {"channel": CHANNELS, "device": DEVICES}
-_NS_PER_DAY = 86_400 * 10**9
 
 
 # ------------------------------------------------------------------ columns ----
@@ -192,57 +197,6 @@ def _check_bool(table, col, func, *, param, table_name) -> pd.Series:
     return s.astype(bool)
 
 
-def _check_unique_ids(orders: pd.DataFrame, col: str, func: str, param: str) -> None:
-    dup = orders[col].duplicated(keep=False).to_numpy()
-    if dup.any():
-        raise ValueError(
-            f"{func}(): column {col!r} (from `{param}`) of `orders` has "
-            f"{int(dup.sum())} rows with a repeated order id; `orders` needs one row "
-            f"per order. Drop the duplicates first, e.g. "
-            f"`orders.drop_duplicates({col!r})`. Examples:\n"
-            + orders.loc[dup].head(3).to_string(max_cols=8)
-        )
-
-
-def _check_same_id_type(func: str, param: str, col: str, **tables) -> None:
-    """Reject ids that can never match: numbers in one table, text in another."""
-    kinds = {  # an empty table has no ids to match (its dtype is arbitrary)
-        name: "numeric" if pd.api.types.is_numeric_dtype(t[col].dtype) else "text"
-        for name, t in tables.items()
-        if t is not None and len(t)
-    }
-    if len(set(kinds.values())) > 1:
-        text = [n for n, k in kinds.items() if k == "text"][0]
-        raise TypeError(
-            f"{func}(): column {col!r} (from `{param}`) holds ids of different types "
-            f"{kinds}, so they never match. Use one type in every table, e.g. "
-            f"`{text}[{col!r}] = {text}[{col!r}].astype('int64')` (or `.astype(str)` "
-            f"on the others)."
-        )
-
-
-def _check_same_tz(func: str, columns: dict) -> None:
-    """Timestamps compared or combined must all be tz-naive or all in one zone."""
-    zones = {
-        label: str(getattr(s.dtype, "tz", None) or "tz-naive")
-        for label, s in columns.items()
-    }
-    if len(set(zones.values())) > 1:
-        raise ValueError(
-            f"{func}(): the timestamp columns mix time zones {zones}. Use shop-local "
-            f"time in all of them, e.g. "
-            f"`orders['paid_ts'] = orders['paid_ts'].dt.tz_convert('Asia/Shanghai')`, "
-            f"or drop the zone everywhere with `.dt.tz_localize(None)`."
-        )
-
-
-def _wall_time(ts: pd.Series) -> pd.Series:
-    """tz-aware timestamps as naive wall-clock time in their own zone."""
-    if getattr(ts.dtype, "tz", None) is not None:
-        return ts.dt.tz_localize(None)
-    return ts
-
-
 # ------------------------------------------------------------------ periods ----
 @dataclass(frozen=True)
 class _Window:
@@ -267,16 +221,13 @@ class _Window:
     def keys(self, ts: pd.Series) -> np.ndarray:
         """Period start of each (selected, non-missing) timestamp.
 
-        One constant key when there is no ``freq``. The period of each distinct
-        *day* is computed once (a shop has a few hundred days but millions of
-        orders), which is much faster than converting every timestamp.
+        One constant key when there is no ``freq``; else the period start in
+        wall time (:func:`ecomkit._keys.period_codes`: once per distinct day).
         """
         if self.freq is None:
             return np.zeros(len(ts), dtype=np.int64)
-        ns = _wall_time(ts).to_numpy(dtype="datetime64[ns]").view("int64")
-        codes, days = pd.factorize(ns // _NS_PER_DAY)
-        starts = period_start(pd.Series(pd.to_datetime(days, unit="D")), self.freq)
-        return starts.to_numpy(dtype="datetime64[ns]")[codes]
+        codes, periods = period_codes(wall_time(ts), self.freq)
+        return periods.to_numpy(dtype="datetime64[ns]")[codes]
 
     def full_index(self, observed: pd.Index) -> pd.Index:
         """Every period from ``start`` (or the first data) to ``end`` (or the last)."""
@@ -312,12 +263,6 @@ def _sum_by(columns: dict, keys: np.ndarray) -> pd.DataFrame:
         for name, v in columns.items()
     }
     return pd.DataFrame(sums, index=uniques, columns=list(columns), dtype=float)
-
-
-def _take(table: pd.DataFrame, mask: np.ndarray, cols) -> pd.DataFrame:
-    """Rows ``mask`` of the columns ``cols`` only (copying whole rows is slow)."""
-    cols = [col for col in dict.fromkeys(cols) if col in table.columns]
-    return table[cols].loc[mask]
 
 
 def _combine(parts: list, win: _Window) -> pd.DataFrame:
@@ -400,7 +345,7 @@ def _cogs_line(orders, order_items, refunds, win, c, returned_goods,
     share[~orders[c.paid_ts].notna().to_numpy()[pos]] = 0.0
     # walk each order's returns in time order so the shares never pass 100 %
     frame = pd.DataFrame({"order": pos, "share": share,
-                          "ts": _wall_time(returns[c.refund_ts]).to_numpy()})
+                          "ts": wall_time(returns[c.refund_ts]).to_numpy()})
     frame = frame.sort_values("ts", kind="stable")
     cum = frame.groupby("order", sort=False)["share"].cumsum().clip(upper=1.0)
     given_before = cum.groupby(frame["order"], sort=False).shift(fill_value=0.0)
@@ -460,7 +405,7 @@ def _ledger(
     # one hash index of the order ids, reused by every lookup below
     order_index = pd.Index(orders[c.order_id])
     if not order_index.is_unique:
-        _check_unique_ids(orders, c.order_id, func, "order_id_col")
+        check_unique_ids(orders, c.order_id, func, "order_id_col")
     stamps = {"orders.paid_ts": orders[c.paid_ts]}
     if gmv:
         stamps["orders.order_ts"] = orders[c.order_ts]
@@ -480,10 +425,10 @@ def _ledger(
     if marketing_spend is not None:
         _check(marketing_spend, func, c, ["date", "spend"], param="marketing_spend",
                hint="shop.marketing_spend")
-    _check_same_tz(func, stamps)
-    _check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
-                        order_items=order_items,
-                        refunds=refunds if restock else None)
+    check_same_tz(func, stamps)
+    check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
+                       order_items=order_items,
+                       refunds=refunds if restock else None)
 
     parts = [_paid_lines(orders, win, c, paid)]
     if gmv:
@@ -1447,8 +1392,8 @@ def fulfilment_cost_per_order(
            hint="shop.orders")
     _check(costs, func, c, ["date", "cost_type", "amount"], param="costs",
            hint="shop.costs")
-    shipped = _take(orders, win.select(orders[c.shipped_ts]),
-                    [c.shipped_ts, c.shipping_cost])
+    shipped = take(orders, win.select(orders[c.shipped_ts]),
+                   [c.shipped_ts, c.shipping_cost])
     keys = win.keys(shipped[c.shipped_ts])
     per = {"shipping": shipped[c.shipping_cost], "orders": np.ones(len(shipped))}
     parts = [_sum_by(per, keys), _cost_lines(costs, win, c)]
@@ -1577,8 +1522,7 @@ def _check_by_both(by, func, a, a_name, b, b_name) -> list:
                         f"{by!r}.")
     check_table(a, func, param=a_name, columns={"by": by})
     check_table(b, func, param=b_name, columns={"by": by})
-    kinds = {pd.api.types.is_numeric_dtype(t[by].dtype) for t in (a, b) if len(t)}
-    if len(kinds) > 1:
+    if id_kinds(a=a[by], b=b[by]) is not None:
         raise TypeError(
             f"{func}(): column {by!r} (from `by`) holds numbers in one table and text "
             f"in the other, so they never match. Use one type, e.g. `.astype(str)`."
@@ -1588,8 +1532,8 @@ def _check_by_both(by, func, a, a_name, b, b_name) -> list:
 
 # ------------------------------------------------------------ ad economics ----
 def _spend_by(marketing_spend, win, c, by, value: str = "spend") -> pd.Series:
-    rows = _take(marketing_spend, win.select(marketing_spend[c.date]),
-                 [c.date, getattr(c, value), *by])
+    rows = take(marketing_spend, win.select(marketing_spend[c.date]),
+                [c.date, getattr(c, value), *by])
     keys = {"period": win.keys(rows[c.date])}
     for col in by:
         keys[col] = rows[col]
@@ -1769,15 +1713,15 @@ discount_amount_col, refund_amount_col, date_col, spend_col : str
     _check(orders, func, c, names, param="orders", hint="shop.orders")
     _check(marketing_spend, func, c, ["date", "spend"], param="marketing_spend",
            hint="shop.marketing_spend")
-    paid = _take(orders, win.select(orders[c.paid_ts]),
-                 [getattr(c, n) for n in names] + [attr_col])
+    paid = take(orders, win.select(orders[c.paid_ts]),
+                [getattr(c, n) for n in names] + [attr_col])
     if basis == "paid_amount":
         revenue = paid[c.paid_amount].astype(float)
     else:
         _check(refunds, func, c, ["order_id", "refund_amount"], param="refunds",
                hint="shop.refunds")
-        _check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
-                            refunds=refunds)
+        check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
+                           refunds=refunds)
         revenue = (paid[c.list_amount] - paid[c.discount_amount]).astype(float) - \
             _refunds_per_order(paid, refunds, c)
     keep_by = by_cols if attribution == "last_click" else []
@@ -1925,7 +1869,7 @@ spend_col : str
         _check_by_both(attr_col, func, orders, "orders", marketing_spend,
                        "marketing_spend")
     _check(orders, func, c, names, param="orders", hint="shop.orders")
-    _check_unique_ids(orders, c.order_id, func, "order_id_col")
+    check_unique_ids(orders, c.order_id, func, "order_id_col")
     _check(order_items, func, c, ["order_id", "quantity", "unit_cost"],
            param="order_items", hint="shop.order_items")
     _check(marketing_spend, func, c, ["date", "spend"], param="marketing_spend",
@@ -1933,11 +1877,11 @@ spend_col : str
     if refunds is not None:
         _check(refunds, func, c, ["order_id", "refund_amount", "is_return"],
                param="refunds", hint="shop.refunds")
-    _check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
-                        order_items=order_items, refunds=refunds)
+    check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
+                       order_items=order_items, refunds=refunds)
 
-    paid = _take(orders, win.select(orders[c.paid_ts]),
-                 [getattr(c, n) for n in names] + [attr_col])
+    paid = take(orders, win.select(orders[c.paid_ts]),
+                [getattr(c, n) for n in names] + [attr_col])
     goods = (paid[c.list_amount] - paid[c.discount_amount]).to_numpy(dtype=float)
     cogs = _order_cogs(paid, order_items, c)
     profit = goods - cogs
@@ -1969,7 +1913,7 @@ def _ad_ratio(func, marketing_spend, *, num, den, scale, name, by, freq, start, 
     win = _Window.make(func, freq, start, end)
     check_table(marketing_spend, func, param="marketing_spend",
                 hint="shop.marketing_spend")
-    by_cols = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    by_cols = by_columns(by)
     for col in by_cols:
         check_table(marketing_spend, func, param="marketing_spend",
                     columns={"by": col})

@@ -18,22 +18,23 @@ import pandas as pd
 from ._catalog import register_metric
 from ._validation import (
     MISSING_COLUMN_MSG,
+    by_columns,
     check_number,
     check_option,
+    check_same_id_type,
+    check_same_tz,
     check_table,
+    check_unique_ids,
+    take,
 )
 from .finance import (
     _check,
-    _check_same_id_type,
-    _check_same_tz,
-    _check_unique_ids,
     _cols,
     _gsum,
     _levels_of,
     _plain_index,
     _ratio,
     _sorted_groups,
-    _take,
     _Window,
 )
 
@@ -57,9 +58,7 @@ _DELIVERY_LEVELS = ("on_time", "late")
 
 # ------------------------------------------------------------------ helpers ----
 def _by_columns(by, func) -> list:
-    if by is None:
-        return []
-    cols = [by] if isinstance(by, str) else list(by)
+    cols = by_columns(by)
     for col in cols:
         if not isinstance(col, str):
             raise TypeError(f"{func}(): `by` must be a column name or a list of "
@@ -88,8 +87,8 @@ def _attach_by(rows: pd.DataFrame, orders, by: list, customers, func, c) -> dict
            hint="shop.customers")
     for col in need:
         check_table(customers, func, param="customers", columns={"by": col})
-    _check_same_id_type(func, "customer_id_col", c.customer_id, orders=orders,
-                        customers=customers)
+    check_same_id_type(func, "customer_id_col", c.customer_id, orders=orders,
+                       customers=customers)
     if customers[c.customer_id].duplicated().any():
         raise ValueError(f"{func}(): `customers` has repeated customer ids in column "
                          f"{c.customer_id!r}; it needs one row per customer.")
@@ -111,10 +110,10 @@ def _paid_in_window(orders, func, c, names, win, extra_ts=(), by=()):
     Only the columns ``names``, ``by`` and the customer id are kept.
     """
     _check(orders, func, c, ["paid_ts", *names], param="orders", hint="shop.orders")
-    _check_same_tz(func, {f"orders.{n}": orders[getattr(c, n)]
+    check_same_tz(func, {f"orders.{n}": orders[getattr(c, n)]
                           for n in ("paid_ts", *extra_ts)})
     cols = [c.paid_ts, *(getattr(c, n) for n in names), c.customer_id, *by]
-    return _take(orders, win.select(orders[c.paid_ts]), cols)
+    return take(orders, win.select(orders[c.paid_ts]), cols)
 
 
 def _durations(rows, c, frm: str, to: str, func) -> pd.Series:
@@ -407,11 +406,11 @@ def _late_frame(func, orders, refunds, c, win, late_days, by_cols, customers,
     _check(refunds, func, c,
            ["order_id", *(["refund_amount"] if with_amount else [])],
            param="refunds", hint="shop.refunds")
-    _check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
-                        refunds=refunds)
+    check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
+                       refunds=refunds)
     order_index = pd.Index(paid[c.order_id])
     if not order_index.is_unique:
-        _check_unique_ids(orders, c.order_id, func, "order_id_col")
+        check_unique_ids(orders, c.order_id, func, "order_id_col")
     delivered = paid[c.delivered_ts].notna().to_numpy()
     late = np.zeros(len(paid), dtype=bool)
     days = _durations(paid.loc[delivered], c, "paid_ts", "delivered_ts", func) / _DAY

@@ -24,8 +24,10 @@ import numpy as np
 import pandas as pd
 
 from ._catalog import register_metric
+from ._keys import count_distinct, wall_time, wall_values
 from ._orders import paid_orders
 from ._validation import (
+    by_columns,
     check_by,
     check_datetime,
     check_freq,
@@ -34,13 +36,13 @@ from ._validation import (
     check_numeric,
     check_option,
     check_positive_int,
+    check_same_ids,
     check_table,
     check_window,
     period_start,
     safe_divide,
     window_mask,
 )
-from .product import _check_same_ids
 
 __all__ = [
     "ab_test",
@@ -62,16 +64,9 @@ PHASES = ("baseline", "preheat", "burst", "after")
 
 
 # ------------------------------------------------------------- helpers ----
-def _naive(s: pd.Series) -> pd.Series:
-    """Local wall-clock time (tz-aware columns lose their zone, keep their clock)."""
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        return s.dt.tz_localize(None)
-    return s
-
-
 def _ns(s: pd.Series) -> np.ndarray:
     """int64 nanoseconds of a datetime Series (NaT must be removed first)."""
-    return _naive(s).to_numpy(dtype="datetime64[ns]").view("int64")
+    return wall_time(s).to_numpy(dtype="datetime64[ns]").view("int64")
 
 
 def _paid(orders, func, *, customer_id_col, paid_ts_col, paid_amount_col=None,
@@ -83,7 +78,7 @@ def _paid(orders, func, *, customer_id_col, paid_ts_col, paid_amount_col=None,
     paid = paid_orders(orders, func, end=end, paid_ts_col=paid_ts_col, columns=cols)
     check_no_missing(paid, customer_id_col, func, param="customer_id_col")
     out = pd.DataFrame({"customer_id": paid[customer_id_col].to_numpy(),
-                        "paid_ts": _naive(paid[paid_ts_col]).to_numpy()})
+                        "paid_ts": wall_values(paid[paid_ts_col])})
     if paid_amount_col is not None:
         check_numeric(orders, paid_amount_col, func, param="paid_amount_col",
                       table="orders", nonnegative=True)
@@ -136,9 +131,9 @@ def _campaigns(campaigns, func, *, campaign_id_col, preheat_start_col, start_col
             f"{campaigns.loc[bad, campaign_id_col].head(3).tolist()}."
         )
     return pd.DataFrame({"campaign_id": campaigns[campaign_id_col].to_numpy(),
-                         "preheat_start": _naive(ps).to_numpy(),
-                         "start": _naive(st).to_numpy(),
-                         "end": _naive(en).to_numpy()})
+                         "preheat_start": wall_values(ps),
+                         "start": wall_values(st),
+                         "end": wall_values(en)})
 
 
 def _phase_intervals(camp: pd.DataFrame, selected: np.ndarray, baseline_days: int,
@@ -699,8 +694,8 @@ def _coupons(coupons, func, *, start, end, orders, by, granted_ts_col,
                              "paid_ts_col": paid_ts_col})
         check_datetime(orders, paid_ts_col, func, param="paid_ts_col",
                        table="orders")
-        _check_same_ids(coupons[redeemed_order_id_col].dropna(), orders[order_id_col],
-                        func, left_param="`coupons`", right_param="`orders`")
+        check_same_ids(coupons[redeemed_order_id_col].dropna(), orders[order_id_col],
+                       func, left_param="`coupons`", right_param="`orders`")
         paid_ids = orders.loc[orders[paid_ts_col].notna().to_numpy(), order_id_col]
         redeemed = redeemed & c[redeemed_order_id_col].isin(paid_ids).to_numpy()
     return c, redeemed, keys
@@ -1034,19 +1029,19 @@ signup_ts_col : str
     paid = _paid(orders, func, customer_id_col=customer_id_col,
                  paid_ts_col=paid_ts_col, paid_amount_col=paid_amount_col)
     for other, name in ((orders, "`orders`"), (customers, "`customers`")):
-        _check_same_ids(coupons[customer_id_col], other[customer_id_col], func,
-                        left_param="`coupons`", right_param=name)
+        check_same_ids(coupons[customer_id_col], other[customer_id_col], func,
+                       left_param="`coupons`", right_param=name)
     grants = pd.DataFrame({
         "customer_id": c[customer_id_col].to_numpy(),
         "kind": c[kind_col].to_numpy(),
-        "lo": _naive(c[granted_ts_col]).to_numpy(),
-        "hi": _naive(c[expires_ts_col]).to_numpy(),
+        "lo": wall_values(c[granted_ts_col]),
+        "hi": wall_values(c[expires_ts_col]),
         "cost": np.where(redeemed, c[face_value_col].to_numpy(dtype="float64"), 0.0),
     })
     if isinstance(c[kind_col].dtype, pd.CategoricalDtype):
         grants["kind"] = grants["kind"].astype(c[kind_col].dtype)
     pop = pd.DataFrame({"customer_id": customers[customer_id_col].to_numpy(),
-                        "signup": _naive(signup).to_numpy()})
+                        "signup": wall_values(signup)})
     if control_customers is not None:
         pop = pop[pop["customer_id"].isin(list(control_customers)).to_numpy()]
     all_holders = coupons[[customer_id_col, kind_col]]
@@ -1109,11 +1104,11 @@ def _contacts(contacts, func, *, start, end, cols, need_removed=True):
     invited = check_datetime(contacts, cols["invited_ts_col"], func,
                              param="invited_ts_col", table="contacts")
     out = {"customer_id": contacts[cols["customer_id_col"]].to_numpy(),
-           "invited": _naive(invited).to_numpy()}
+           "invited": wall_values(invited)}
     for key, p in (("added", "added_ts_col"), ("removed", "removed_ts_col")):
         if p in columns:
             s = check_datetime(contacts, cols[p], func, param=p, table="contacts")
-            out[key] = _naive(s).to_numpy()
+            out[key] = wall_values(s)
     # positional index: the caller's index may have duplicated labels
     frame = pd.DataFrame(out, index=np.arange(len(contacts)))
     return frame.loc[window_mask(invited, start, end, func)]
@@ -1231,15 +1226,15 @@ def private_domain_funnel(
     retention_days = check_positive_int(retention_days, func,
                                         param="retention_days", allow_zero=True)
     check_option(repeat_by, ("days", "orders"), func, param="repeat_by")
-    by_cols = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    by_cols = by_columns(by)
     check_by([b for b in by_cols if b != "month"], contacts, func, table="contacts")
     cols = dict(customer_id_col=customer_id_col, invited_ts_col=invited_ts_col,
                 added_ts_col=added_ts_col, removed_ts_col=removed_ts_col)
     c = _contacts(contacts, func, start=start, end=end, cols=cols)
     paid = _paid(orders, func, customer_id_col=customer_id_col,
                  paid_ts_col=paid_ts_col)
-    _check_same_ids(contacts[customer_id_col], orders[customer_id_col], func,
-                    left_param="`contacts`", right_param="`orders`")
+    check_same_ids(contacts[customer_id_col], orders[customer_id_col], func,
+                   left_param="`contacts`", right_param="`orders`")
     added = c["added"].notna()
     keep_until = c["added"] + pd.Timedelta(days=retention_days)
     retained = added & (c["removed"].isna() | (c["removed"] >= keep_until))
@@ -1383,8 +1378,8 @@ paid_amount_col : str
     c = _contacts(contacts, func, start=None, end=None, cols=cols)
     paid = _paid(orders, func, customer_id_col=customer_id_col,
                  paid_ts_col=paid_ts_col, paid_amount_col=paid_amount_col)
-    _check_same_ids(contacts[customer_id_col], orders[customer_id_col], func,
-                    left_param="`contacts`", right_param="`orders`")
+    check_same_ids(contacts[customer_id_col], orders[customer_id_col], func,
+                   left_param="`contacts`", right_param="`orders`")
     member = (c["added"] < lo) & ~(c["removed"] < lo)
     members = pd.unique(c.loc[member.to_numpy(), "customer_id"])
     before = paid["paid_ts"] < lo
@@ -1513,8 +1508,8 @@ def new_customer_acquisition(
     if by is not None:
         check_table(customers, func, param="customers", hint="shop.customers",
                     columns={"customer_id_col": customer_id_col, "by": by})
-        _check_same_ids(orders[customer_id_col], customers[customer_id_col], func,
-                        left_param="`orders`", right_param="`customers`")
+        check_same_ids(orders[customer_id_col], customers[customer_id_col], func,
+                       left_param="`orders`", right_param="`customers`")
         lookup = customers.drop_duplicates(customer_id_col).set_index(
             customer_id_col)[by]
         frame[by] = frame.index.map(lookup)
@@ -1656,10 +1651,8 @@ def reactivation_rate(
     react = same_next & (grid[np.clip(p_next, 0, n - 1)] >= ts + gap)
     reactivated = np.bincount(p_next[react], minlength=n)[:n]
     p_of = np.searchsorted(grid, ts, "right") - 1
-    # a buyer counts once per period: first of each (period, customer) pair
-    first = ~pd.Series(p_of.astype("int64") * (int(cust.max()) + 1) + cust
-                       ).duplicated().to_numpy()
-    buyers = np.bincount(p_of[first], minlength=n)[:n]
+    # a buyer counts once per period
+    buyers = count_distinct(p_of, cust, n, int(cust.max()) + 1)
     table = pd.DataFrame({
         "period": pd.to_datetime(grid.view("datetime64[ns]")).astype(
             paid["paid_ts"].dtype),
@@ -1783,13 +1776,13 @@ def win_back_rate(
         check_no_missing(coupons, col, func, param=p, what=what)
     paid = _paid(orders, func, customer_id_col=customer_id_col,
                  paid_ts_col=paid_ts_col)
-    _check_same_ids(coupons[customer_id_col], orders[customer_id_col], func,
-                    left_param="`coupons`", right_param="`orders`")
+    check_same_ids(coupons[customer_id_col], orders[customer_id_col], func,
+                   left_param="`coupons`", right_param="`orders`")
     sel = window_mask(granted, start, end, func) & coupons[kind_col].eq(
         kind).to_numpy(dtype=bool, na_value=False)
     g = pd.DataFrame({"customer_id": coupons[customer_id_col].to_numpy()[sel],
-                      "lo": _naive(granted).to_numpy()[sel],
-                      "hi": _naive(expires).to_numpy()[sel]})
+                      "lo": wall_values(granted)[sel],
+                      "hi": wall_values(expires)[sel]})
     gap = pd.Timedelta(days=inactive_days)
     # last paid order strictly before each grant
     m = g.reset_index().merge(paid, on="customer_id")

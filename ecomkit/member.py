@@ -25,18 +25,31 @@ import numpy as np
 import pandas as pd
 
 from ._catalog import register_metric
-from ._orders import paid_orders
+from ._keys import (
+    between,
+    bound_period,
+    day_number,
+    dense_codes,
+    distinct_keys,
+    first_of_group,
+    half_open,
+    local_bound,
+    period_index,
+    period_label,
+    wall_values,
+)
+from ._orders import paid_purchases
 from ._validation import (
     check_by,
     check_datetime,
     check_freq,
-    check_no_missing,
     check_number,
     check_numeric,
     check_option,
     check_positive_int,
     check_table,
     check_window,
+    id_kinds,
     safe_divide,
     to_timestamp,
     window_mask,
@@ -60,145 +73,6 @@ __all__ = [
 # ------------------------------------------------------------ helpers ----
 
 
-def _purchases(
-    orders,
-    func: str,
-    *,
-    customer_id_col: str,
-    paid_ts_col: str,
-    paid_amount_col: str | None = None,
-    start=None,
-    end=None,
-) -> pd.DataFrame:
-    """Paid orders (all history unless a window is given), checked for use."""
-    columns = {"customer_id_col": customer_id_col}
-    if paid_amount_col is not None:
-        columns["paid_amount_col"] = paid_amount_col
-    paid = paid_orders(
-        orders, func, start=start, end=end, paid_ts_col=paid_ts_col, columns=columns
-    )
-    check_no_missing(
-        paid, customer_id_col, func, param="customer_id_col", what="customer ids"
-    )
-    if paid_amount_col is not None:
-        check_numeric(
-            paid,
-            paid_amount_col,
-            func,
-            param="paid_amount_col",
-            table="orders",
-            nonnegative=True,
-        )
-    return paid
-
-
-def _codes(ids: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, pd.Index]:
-    """Integer code per row (0..n-1, in sorted id order) and the ids themselves.
-
-    ``sort=False`` skips sorting the ids when the output order does not depend
-    on them (about a third of the time on millions of customers).
-    """
-    codes, uniques = pd.factorize(ids, sort=sort)
-    return codes.astype(np.int64), pd.Index(uniques, name=ids.name)
-
-
-def _naive(ts: pd.Series) -> np.ndarray:
-    """datetime64 values in shop-local wall time (a tz-aware column drops its zone)."""
-    if getattr(ts.dtype, "tz", None) is not None:
-        ts = ts.dt.tz_localize(None)
-    return ts.to_numpy()
-
-
-def _local(value: pd.Timestamp, dtype) -> pd.Timestamp:
-    """A bound as shop-local wall time of a column with ``dtype``."""
-    tz = getattr(dtype, "tz", None)
-    if value.tzinfo is not None:
-        value = value.tz_convert(tz) if tz is not None else value
-        return value.tz_localize(None)
-    return value
-
-
-def _period_index(values: np.ndarray, freq: str) -> np.ndarray:
-    """Integer index of the period (day, Monday week, month, quarter, year).
-
-    Days come from integer division of the raw timestamps; months, quarters
-    and years from a small day -> month table over the days present, which
-    is several times faster than numpy's calendar conversion on big arrays.
-    """
-    unit, count = np.datetime_data(values.dtype)
-    if unit in ("D", "h", "m", "s", "ms", "us", "ns"):
-        per_day = int(np.timedelta64(1, "D") // np.timedelta64(count, unit))
-        days = np.floor_divide(np.ascontiguousarray(values).view(np.int64), per_day)
-    else:
-        days = values.astype("datetime64[D]").astype(np.int64)
-    if freq == "D":
-        return days
-    if freq == "W":
-        # 1970-01-01 is a Thursday: shifting by 3 days makes weeks start on Monday
-        return (days + 3) // 7
-    if len(days) == 0:
-        return days
-    lo = days.min()
-    table = np.arange(lo, days.max() + 1).astype("datetime64[D]")
-    table = table.astype("datetime64[Y]" if freq == "Y" else "datetime64[M]").astype(
-        np.int64
-    )
-    if freq == "Q":
-        table //= 3
-    return table[days - lo]
-
-
-def _period_label(idx: np.ndarray, freq: str, dtype) -> pd.DatetimeIndex:
-    """First moment of each period index, with the unit and zone of ``dtype``."""
-    idx = np.asarray(idx, dtype=np.int64)
-    if freq == "D":
-        values = idx.astype("datetime64[D]")
-    elif freq == "W":
-        values = (idx * 7 - 3).astype("datetime64[D]")
-    elif freq == "M":
-        values = idx.astype("datetime64[M]")
-    elif freq == "Q":
-        values = (idx * 3).astype("datetime64[M]")
-    else:
-        values = idx.astype("datetime64[Y]")
-    tz = getattr(dtype, "tz", None)
-    unit = getattr(dtype, "unit", None) or np.datetime_data(dtype)[0]
-    out = pd.DatetimeIndex(values.astype(f"datetime64[{unit}]"))
-    return out.tz_localize(tz) if tz is not None else out
-
-
-def _bound_period(value: pd.Timestamp, dtype, freq: str) -> int:
-    """Period index of a window bound, read as local time of a ``dtype`` column."""
-    local = np.array([_local(value, dtype).to_datetime64()], dtype="datetime64[ns]")
-    return int(_period_index(local, freq)[0])
-
-
-def _day(value: pd.Timestamp) -> int:
-    """Day index (days since 1970-01-01) of a naive timestamp."""
-    return int(np.datetime64(value.normalize().to_datetime64(), "D").astype(np.int64))
-
-
-def _between(values: np.ndarray, lo, hi, dtype) -> np.ndarray:
-    """Mask of ``lo <= values < hi`` on local wall-time values (bounds may be None).
-
-    ``dtype`` is the original column's dtype: a naive bound is local time there.
-    Plain numpy comparisons, much cheaper than pandas ones on big tables.
-    """
-    mask = np.ones(len(values), dtype=bool)
-    if lo is not None:
-        mask &= values >= _local(lo, dtype).to_datetime64()
-    if hi is not None:
-        mask &= values < _local(hi, dtype).to_datetime64()
-    return mask
-
-
-def _half_open(ts: pd.Series, lo, hi) -> np.ndarray:
-    """Mask of ``lo <= ts < hi`` on a timestamp Series (NaT is never inside)."""
-    return np.array(ts.notna().to_numpy(), dtype=bool) & _between(
-        _naive(ts), lo, hi, ts.dtype
-    )
-
-
 def _group_extreme(codes: np.ndarray, values: np.ndarray, n: int, *, largest=False):
     """Smallest (or largest) value per code 0..n-1; datetime64 values stay datetime64.
 
@@ -215,20 +89,6 @@ def _group_extreme(codes: np.ndarray, values: np.ndarray, n: int, *, largest=Fal
     return out.view(values.dtype) if values.dtype.kind == "M" else out
 
 
-def _distinct(key: np.ndarray, size: int) -> np.ndarray:
-    """Sorted distinct values of non-negative integer ``key`` < ``size``.
-
-    A bitmap when the key range is small (one pass, no sort), else sort and
-    drop repeats. (``np.unique`` is hash-based in numpy 2.3+ and far slower.)
-    """
-    if size <= 8 * len(key) + (1 << 20):
-        seen = np.zeros(size, dtype=bool)
-        seen[key] = True
-        return np.flatnonzero(seen)
-    key = np.sort(key)
-    return key[_first_of_group(key)]
-
-
 def _sorted_pairs(
     codes: np.ndarray, values: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -237,7 +97,7 @@ def _sorted_pairs(
         return codes[:0], values[:0]
     vmin = values.min()
     span = int(values.max() - vmin) + 1
-    key = _distinct(codes * span + (values - vmin), (int(codes.max()) + 1) * span)
+    key = distinct_keys(codes * span + (values - vmin), (int(codes.max()) + 1) * span)
     return key // span, key % span + vmin
 
 
@@ -248,20 +108,11 @@ def _as_timestamps(values: np.ndarray, dtype) -> pd.DatetimeIndex:
     return out.tz_localize(tz) if tz is not None else out
 
 
-def _first_of_group(codes: np.ndarray) -> np.ndarray:
-    """True where a sorted code array starts a new group."""
-    first = np.ones(len(codes), dtype=bool)
-    first[1:] = codes[1:] != codes[:-1]
-    return first
-
-
 def _check_same_id_kind(
     left: pd.Series, right: pd.Series, func: str, table: str
 ) -> None:
     """Customer ids must be comparable across tables (both numbers or both text)."""
-    num_l = pd.api.types.is_numeric_dtype(left.dtype)
-    num_r = pd.api.types.is_numeric_dtype(right.dtype)
-    if num_l != num_r:
+    if id_kinds(left=left, right=right) is not None:
         raise TypeError(
             f"{func}(): customer ids in `orders` ({left.dtype}) and `{table}` "
             f"({right.dtype}) are of different kinds, so no customer would match. "
@@ -378,7 +229,7 @@ def buyer_profile(
     1    male       1          0.5       1         80.0               80.0
     """
     func = "buyer_profile"
-    paid = _purchases(
+    paid = paid_purchases(
         orders,
         func,
         customer_id_col=customer_id_col,
@@ -568,7 +419,7 @@ def new_vs_returning(
     func = "new_vs_returning"
     if lookback is not None:
         lookback = check_positive_int(lookback, func, param="lookback")
-    paid = _purchases(
+    paid = paid_purchases(
         orders,
         func,
         customer_id_col=customer_id_col,
@@ -577,16 +428,16 @@ def new_vs_returning(
     )
     lo, hi = check_window(start, end, func)
     dtype = paid[paid_ts_col].dtype
-    v = _naive(paid[paid_ts_col])
-    codes, uniques = _codes(paid[customer_id_col])
+    v = wall_values(paid[paid_ts_col])
+    codes, uniques = dense_codes(paid[customer_id_col])
     n = len(uniques)
-    in_window = _between(v, lo, hi, dtype)
+    in_window = between(v, lo, hi, dtype)
     # an earlier purchase that counts: before `start`, and within the look-back
     early_lo = (
         None if (lo is None or lookback is None) else lo - pd.Timedelta(days=lookback)
     )
-    before = _between(v, None, lo, dtype) if lo is not None else np.zeros(len(v), bool)
-    recent_before = _between(v, early_lo, lo, dtype) if lo is not None else before
+    before = between(v, None, lo, dtype) if lo is not None else np.zeros(len(v), bool)
+    recent_before = between(v, early_lo, lo, dtype) if lo is not None else before
     has_before = np.bincount(codes[before], minlength=n) > 0
     has_recent = np.bincount(codes[recent_before], minlength=n) > 0
     kind = np.where(~has_before, 0, np.where(has_recent, 1, 2))  # per customer
@@ -758,12 +609,12 @@ def repurchase_rate(
     func = "repurchase_rate"
     check_option(method, _REPURCHASE_METHODS, func, param="method")
     n_days = check_positive_int(n_days, func, param="n_days")
-    paid = _purchases(
+    paid = paid_purchases(
         orders, func, customer_id_col=customer_id_col, paid_ts_col=paid_ts_col
     )
     ts = paid[paid_ts_col]
-    dtype, v = ts.dtype, _naive(ts)
-    codes, uniques = _codes(paid[customer_id_col])
+    dtype, v = ts.dtype, wall_values(ts)
+    codes, uniques = dense_codes(paid[customer_id_col])
     n = len(uniques)
 
     if method == "rolling":
@@ -776,20 +627,20 @@ def repurchase_rate(
         if hi is None:
             if len(ts) == 0:
                 return float("nan")
-            hi = _local(ts.max(), ts.dtype).normalize() + pd.Timedelta(days=1)
+            hi = local_bound(ts.max(), ts.dtype).normalize() + pd.Timedelta(days=1)
         lo = hi - pd.Timedelta(days=n_days)
-        counts = np.bincount(codes[_between(v, lo, hi, dtype)], minlength=n)
+        counts = np.bincount(codes[between(v, lo, hi, dtype)], minlength=n)
         return safe_divide(int((counts >= 2).sum()), int((counts >= 1).sum()))
 
     lo, hi = check_window(start, end, func)
-    in_window = _between(v, lo, hi, dtype)
+    in_window = between(v, lo, hi, dtype)
     if method == "orders":
         orders_n = int(in_window.sum())
         buyers = int(np.count_nonzero(np.bincount(codes[in_window], minlength=n)))
         return safe_divide(orders_n - buyers, orders_n)
     if method == "shopify":
         buyer = np.bincount(codes[in_window], minlength=n) > 0
-        upto_end = np.bincount(codes[_between(v, None, hi, dtype)], minlength=n)
+        upto_end = np.bincount(codes[between(v, None, hi, dtype)], minlength=n)
         return safe_divide(int((buyer & (upto_end > 1)).sum()), int(buyer.sum()))
     if method == "next_period":
         if lo is None or hi is None:
@@ -797,12 +648,12 @@ def repurchase_rate(
                 f"{func}(): method='next_period' needs both `start` and `end`: the "
                 f"next period is the window of the same length right after `end`."
             )
-        nxt = _between(v, hi, hi + (hi - lo), dtype)
+        nxt = between(v, hi, hi + (hi - lo), dtype)
         now = np.bincount(codes[in_window], minlength=n) > 0
         later = np.bincount(codes[nxt], minlength=n) > 0
         return safe_divide(int((now & later).sum()), int(now.sum()))
 
-    day = _period_index(v, "D")
+    day = period_index(v, "D")
     if method == "customers":
         pc, _ = _sorted_pairs(codes[in_window], day[in_window])
         days_per = np.bincount(pc, minlength=n)
@@ -810,8 +661,8 @@ def repurchase_rate(
 
     # n_day: first-time buyers of the window, second purchase day within n_days
     pc, pdays = _sorted_pairs(codes, day)
-    first = _first_of_group(pc)
-    cohort = _between(_group_extreme(codes, v, n), lo, hi, dtype)  # indexed by code
+    first = first_of_group(pc)
+    cohort = between(_group_extreme(codes, v, n), lo, hi, dtype)  # indexed by code
     second = ~first & np.r_[False, first[:-1]]
     gap = np.full(n, np.iinfo(np.int64).max)
     gap[pc[second]] = pdays[second] - pdays[np.flatnonzero(second) - 1]
@@ -827,7 +678,7 @@ def _events(
     func, orders, sessions, *, customer_id_col, paid_ts_col, start_ts_col, need_sessions
 ):
     """(ids, timestamps) of paid orders and, when needed, of identified sessions."""
-    paid = _purchases(
+    paid = paid_purchases(
         orders, func, customer_id_col=customer_id_col, paid_ts_col=paid_ts_col
     )
     purchases = (paid[customer_id_col], paid[paid_ts_col])
@@ -1010,13 +861,13 @@ def cohort_retention(
 
 def _cohort_setup(incl_ids, incl_ts, lo, hi, freq):
     """Codes of the inclusion events, cohort period per customer code, membership."""
-    dtype, v = incl_ts.dtype, _naive(incl_ts)
+    dtype, v = incl_ts.dtype, wall_values(incl_ts)
     if hi is not None:
-        keep = _between(v, None, hi, dtype)
+        keep = between(v, None, hi, dtype)
         incl_ids, v = incl_ids[keep], v[keep]
-    codes, uniques = _codes(incl_ids, sort=False)
+    codes, uniques = dense_codes(incl_ids, sort=False)
     first = _group_extreme(codes, v, len(uniques))
-    return codes, uniques, v, _period_index(first, freq), _between(first, lo, hi, dtype)
+    return codes, uniques, v, period_index(first, freq), between(first, lo, hi, dtype)
 
 
 def _cohort_cells(incl, ret, *, same, lo, hi, freq, calculation):
@@ -1024,14 +875,14 @@ def _cohort_cells(incl, ret, *, same, lo, hi, freq, calculation):
     dtype = incl[1].dtype
     codes, uniques, v, cohort, member = _cohort_setup(*incl, lo, hi, freq)
     if same:  # return events are the inclusion events: reuse their codes
-        rc, rp = codes, _period_index(v, freq)
+        rc, rp = codes, period_index(v, freq)
     else:
-        rv = _naive(ret[1])
-        keep = _between(rv, None, hi, dtype) if hi is not None else slice(None)
+        rv = wall_values(ret[1])
+        keep = between(rv, None, hi, dtype) if hi is not None else slice(None)
         rc = uniques.get_indexer(pd.Index(ret[0][keep]))
-        rp = _period_index(rv[keep], freq)
+        rp = period_index(rv[keep], freq)
     if hi is not None:
-        last = _bound_period(hi - pd.Timedelta(1, "ns"), dtype, freq)
+        last = bound_period(hi - pd.Timedelta(1, "ns"), dtype, freq)
     else:
         last = int(
             max(
@@ -1042,7 +893,7 @@ def _cohort_cells(incl, ret, *, same, lo, hi, freq, calculation):
     if not member.any():
         return pd.DataFrame(
             {
-                "cohort": pd.Series(_period_label([], freq, dtype)),
+                "cohort": pd.Series(period_label([], freq, dtype)),
                 "period": pd.Series(dtype=np.int64),
                 "cohort_size": pd.Series(dtype=np.int64),
                 "active": pd.Series(dtype=np.int64),
@@ -1061,13 +912,13 @@ def _cohort_cells(incl, ret, *, same, lo, hi, freq, calculation):
     ok = k >= 1
     rc, k = rc[ok], k[ok]
     # one (customer, k) pair per active period, sorted by customer then k
-    key = _distinct(rc * width + k, len(uniques) * width)
+    key = distinct_keys(rc * width + k, len(uniques) * width)
     rc, k = key // width, key % width
     row = cohort[rc] - c0
     if calculation == "standard":
         counts = np.bincount(row * width + k, minlength=n_coh * width)
     else:
-        first = _first_of_group(rc)
+        first = first_of_group(rc)
         if calculation == "cumulative":
             # counted from the first period they came back in onwards
             starts = np.bincount(row[first] * width + k[first], minlength=n_coh * width)
@@ -1093,7 +944,7 @@ def _cohort_cells(incl, ret, *, same, lo, hi, freq, calculation):
     active = counts[r, kk]
     return pd.DataFrame(
         {
-            "cohort": _period_label(r + c0, freq, dtype),
+            "cohort": period_label(r + c0, freq, dtype),
             "period": kk.astype(np.int64),
             "cohort_size": size[r].astype(np.int64),
             "active": active.astype(np.int64),
@@ -1174,7 +1025,7 @@ def cohort_revenue(
     """
     func = "cohort_revenue"
     check_freq(freq, func)
-    paid = _purchases(
+    paid = paid_purchases(
         orders,
         func,
         customer_id_col=customer_id_col,
@@ -1184,18 +1035,18 @@ def cohort_revenue(
     lo, hi = check_window(start, end, func)
     ts = paid[paid_ts_col]
     if hi is not None:
-        keep = _half_open(ts, None, hi)
+        keep = half_open(ts, None, hi)
         paid, ts = paid.loc[keep], ts[keep]
     codes, _, v, cohort, member = _cohort_setup(paid[customer_id_col], ts, lo, hi, freq)
-    per = _period_index(v, freq)
+    per = period_index(v, freq)
     if hi is not None:
-        last = _bound_period(hi - pd.Timedelta(1, "ns"), ts.dtype, freq)
+        last = bound_period(hi - pd.Timedelta(1, "ns"), ts.dtype, freq)
     else:
         last = int(per.max(initial=np.iinfo(np.int64).min))
     if not member.any():
         return pd.DataFrame(
             {
-                "cohort": pd.Series(_period_label([], freq, ts.dtype)),
+                "cohort": pd.Series(period_label([], freq, ts.dtype)),
                 "period": pd.Series(dtype=np.int64),
                 "cohort_size": pd.Series(dtype=np.int64),
                 "paid_amount": pd.Series(dtype=np.float64),
@@ -1225,7 +1076,7 @@ def cohort_revenue(
     r, kk = np.nonzero(observed)
     return pd.DataFrame(
         {
-            "cohort": _period_label(r + c0, freq, ts.dtype),
+            "cohort": period_label(r + c0, freq, ts.dtype),
             "period": kk.astype(np.int64),
             "cohort_size": size[r].astype(np.int64),
             "paid_amount": amount[r, kk],
@@ -1243,28 +1094,28 @@ _STATES = ("new", "retained", "reactivated", "churned")
 def _lifecycle(orders, func, *, customer_id_col, paid_ts_col, start, end, freq):
     """Per customer-period state codes (0..3) over the reporting periods."""
     check_freq(freq, func)
-    paid = _purchases(
+    paid = paid_purchases(
         orders, func, customer_id_col=customer_id_col, paid_ts_col=paid_ts_col
     )
     lo, hi = check_window(start, end, func)
     ts = paid[paid_ts_col]
-    v = _naive(ts)
+    v = wall_values(ts)
     ids = paid[customer_id_col]
     if hi is not None:
-        keep = _between(v, None, hi, ts.dtype)
+        keep = between(v, None, hi, ts.dtype)
         ids, v = ids[keep], v[keep]
-    codes, uniques = _codes(ids)
-    per = _period_index(v, freq)
+    codes, uniques = dense_codes(ids)
+    per = period_index(v, freq)
     if hi is not None:
-        last = _bound_period(hi - pd.Timedelta(1, "ns"), ts.dtype, freq)
+        last = bound_period(hi - pd.Timedelta(1, "ns"), ts.dtype, freq)
     else:
         last = int(per.max(initial=-1))
     if lo is not None:
-        first_report = _bound_period(lo, ts.dtype, freq)
+        first_report = bound_period(lo, ts.dtype, freq)
     else:
         first_report = int(per.min(initial=last + 1))
     pc, pp = _sorted_pairs(codes, per)  # active (customer, period), sorted
-    first = _first_of_group(pc)
+    first = first_of_group(pc)
     prev_same = np.r_[False, pp[1:] - 1 == pp[:-1]] & ~first
     state = np.where(first, 0, np.where(prev_same, 1, 2))
     # churned in p + 1: active in p, not in p + 1, and p + 1 is observed
@@ -1364,7 +1215,7 @@ def lifecycle_table(
     return pd.DataFrame(
         {
             customer_id_col: uniques.take(cust).to_numpy(),
-            "period": _period_label(period, freq, dtype),
+            "period": period_label(period, freq, dtype),
             "state": pd.Categorical.from_codes(
                 state, categories=list(_STATES), ordered=True
             ),
@@ -1450,7 +1301,7 @@ def lifecycle_counts(
     ).reshape(n_per, 4)
     out = pd.DataFrame(counts.astype(np.int64), columns=list(_STATES))
     out.insert(
-        0, "period", _period_label(np.arange(first_report, last + 1), freq, dtype)
+        0, "period", period_label(np.arange(first_report, last + 1), freq, dtype)
     )
     out["active"] = out["new"] + out["retained"] + out["reactivated"]
     return out
@@ -1551,7 +1402,7 @@ def churn_thresholds(
         )
         for q in qs
     ]
-    paid = _purchases(
+    paid = paid_purchases(
         orders,
         func,
         customer_id_col=customer_id_col,
@@ -1559,9 +1410,9 @@ def churn_thresholds(
         start=start,
         end=end,
     )
-    codes, _ = _codes(paid[customer_id_col])
-    pc, pdays = _sorted_pairs(codes, _period_index(_naive(paid[paid_ts_col]), "D"))
-    follows = ~_first_of_group(pc)  # rows that have an earlier day of the same customer
+    codes, _ = dense_codes(paid[customer_id_col])
+    pc, pdays = _sorted_pairs(codes, period_index(wall_values(paid[paid_ts_col]), "D"))
+    follows = ~first_of_group(pc)  # rows that have an earlier day of the same customer
     gap = (pdays[1:] - pdays[:-1])[follows[1:]] if len(pc) else pdays
     if gaps == "last" and len(gap):
         is_last = np.r_[pc[1:] != pc[:-1], True][follows]
@@ -1583,9 +1434,9 @@ def _per_customer(paid, func, *, customer_id_col, paid_ts_col, as_of, start=None
     ts = paid[paid_ts_col]
     keep = window_mask(ts, start, as_of, func)
     paid = paid.loc[keep]
-    codes, uniques = _codes(paid[customer_id_col])
-    day = _period_index(_naive(paid[paid_ts_col]), "D")
-    return paid, codes, uniques, day, _day(_local(as_of, ts.dtype))
+    codes, uniques = dense_codes(paid[customer_id_col])
+    day = period_index(wall_values(paid[paid_ts_col]), "D")
+    return paid, codes, uniques, day, day_number(local_bound(as_of, ts.dtype))
 
 
 @register_metric(
@@ -1664,7 +1515,7 @@ def customer_status(
             f"{func}(): `churn_days` ({churn_days}) must be larger than `silent_days` "
             f"({silent_days}): a customer is silent first, churned later."
         )
-    paid = _purchases(
+    paid = paid_purchases(
         orders, func, customer_id_col=customer_id_col, paid_ts_col=paid_ts_col
     )
     paid, codes, uniques, _, _ = _per_customer(
@@ -1677,9 +1528,9 @@ def customer_status(
     as_of = _check_as_of(as_of, func)
     dtype = paid[paid_ts_col].dtype
     last_v = _group_extreme(
-        codes, _naive(paid[paid_ts_col]), len(uniques), largest=True
+        codes, wall_values(paid[paid_ts_col]), len(uniques), largest=True
     )
-    since = _day(_local(as_of, dtype)) - _period_index(last_v, "D")
+    since = day_number(local_bound(as_of, dtype)) - period_index(last_v, "D")
     status = np.where(since <= silent_days, 0, np.where(since <= churn_days, 1, 2))
     return pd.DataFrame(
         {
@@ -1834,7 +1685,7 @@ def rfm_table(
     check_option(frequency, ("orders", "days"), func, param="frequency")
     check_option(scores, ("quintile", "thresholds"), func, param="scores")
     cuts = _check_thresholds(thresholds, func) if scores == "thresholds" else None
-    paid = _purchases(
+    paid = paid_purchases(
         orders,
         func,
         customer_id_col=customer_id_col,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._catalog import register_metric
+from ._keys import count_distinct
 from ._orders import paid_orders
 from ._validation import (
     check_datetime,
@@ -29,6 +30,7 @@ from ._validation import (
     check_number,
     check_numeric,
     check_option,
+    check_same_ids,
     check_table,
     check_window,
     safe_divide,
@@ -52,28 +54,6 @@ _LINE_AMOUNT = "quantity × unit_price − line discount_amount (shipping exclud
 
 
 # ------------------------------------------------------------- helpers ----
-def _id_kind(s: pd.Series) -> str:
-    dtype = s.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        dtype = dtype.categories.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    return "numbers" if pd.api.types.is_numeric_dtype(dtype) else "text"
-
-
-def _check_same_ids(
-    left: pd.Series, right: pd.Series, func: str, *, left_param: str, right_param: str
-) -> None:
-    """Reject joining numeric ids to text ids (the join would silently match nothing)."""
-    lk, rk = _id_kind(left), _id_kind(right)
-    if lk != rk:
-        raise TypeError(
-            f"{func}(): the ids in {left_param} are {lk} but the ids in {right_param} "
-            f"are {rk}, so no row would match. Give both the same type, e.g. "
-            f"`.astype(str)` on both columns."
-        )
-
-
 def _check_products(products, func: str, *, product_id_col: str, columns: dict):
     check_table(
         products, func, param="products",
@@ -98,7 +78,7 @@ def _category_of(
     product_id_col: str, category_col: str, table: str,
 ) -> pd.Series:
     """The category of each product id; unknown products are an error, not NaN."""
-    _check_same_ids(
+    check_same_ids(
         product_ids, products[product_id_col], func,
         left_param=f"`{table}`", right_param="`products`",
     )
@@ -152,8 +132,8 @@ def _paid_lines(
     paid = paid_orders(orders, func, start=start, end=end, paid_ts_col=paid_ts_col,
                        columns=extra)
     check_no_missing(paid, order_id_col, func, param="order_id_col")
-    _check_same_ids(order_items[order_id_col], orders[order_id_col], func,
-                    left_param="`order_items`", right_param="`orders`")
+    check_same_ids(order_items[order_id_col], orders[order_id_col], func,
+                   left_param="`order_items`", right_param="`orders`")
     items = order_items.loc[order_items[order_id_col].isin(paid[order_id_col])]
     qty = items[quantity_col]
     out = pd.DataFrame({
@@ -173,25 +153,11 @@ def _paid_lines(
     return out
 
 
-def _share(values: pd.Series, total) -> pd.Series:
-    """``values ÷ total`` with NaN when the total is 0.
-
-    (``safe_divide`` needs the denominator as a Series of the same shape.)
-    """
-    return safe_divide(values, pd.Series(total, index=values.index, dtype="float64"))
-
-
 def _distinct_per_key(keys, values) -> pd.Series:
-    """Number of distinct ``values`` per key (a fast ``groupby().nunique()``).
-
-    Each (key, value) pair becomes one int64 so that a single hash pass finds
-    the first occurrences; much cheaper than ``drop_duplicates`` on two columns.
-    """
+    """Number of distinct ``values`` per key (a fast ``groupby().nunique()``)."""
     kc, ku = pd.factorize(keys)
-    vc, _ = pd.factorize(values)
-    pair = kc.astype("int64") * (int(vc.max()) + 1 if len(vc) else 1) + vc
-    first = ~pd.Series(pair).duplicated().to_numpy()
-    return pd.Series(np.bincount(kc[first], minlength=len(ku)), index=ku)
+    vc, vu = pd.factorize(values)
+    return pd.Series(count_distinct(kc, vc, len(ku), len(vu)), index=ku)
 
 
 def _count_dtype(s: pd.Series) -> str:
@@ -226,7 +192,7 @@ def _sales_table(lines, products, func, *, level, product_id_col, category_col):
     # gross profit needs costs; ABC does not ask for them
     table["gross_profit"] = (table["paid_amount"] - table["cogs"]
                              if "cogs" in table.columns else np.nan)
-    table["share"] = _share(table["paid_amount"], table["paid_amount"].sum())
+    table["share"] = safe_divide(table["paid_amount"], table["paid_amount"].sum())
     table = table.rename_axis(key).reset_index()
     if products is not None and level == "product":
         table.insert(1, "category", _category_of(
@@ -500,13 +466,13 @@ discount_amount_col, paid_ts_col, category_col : str
     table = _sort_desc(sales, by, "product_id")
     value = table[by].astype("float64")
     total = value.sum()
-    table["share"] = _share(value, total)
+    table["share"] = safe_divide(value, total)
     incl = value.cumsum()
-    table["cumulative_share"] = _share(incl, total)
+    table["cumulative_share"] = safe_divide(incl, total)
     # value of products strictly above = (cumsum − own value) at the first row
     # of the tie group: every tied product gets the same `before`
-    before = _share((incl - value).groupby(value, sort=False).transform("first"),
-                    total)
+    before = safe_divide(
+        (incl - value).groupby(value, sort=False).transform("first"), total)
     labels = np.select([before < a, before < b], ["A", "B"], default="C")
     cls = pd.Categorical(labels, categories=["A", "B", "C"], ordered=True)
     table["abc_class"] = pd.Series(cls).where(before.notna().to_numpy())
@@ -666,8 +632,8 @@ visitor_id_col, event_ts_col, event_type_col : str
         unit_price_col=unit_price_col, discount_amount_col=discount_amount_col,
         paid_ts_col=paid_ts_col, customer_id_col=customer_id_col if conv else None,
     )
-    _check_same_ids(lines["product_id"], products[product_id_col], func,
-                    left_param="`order_items`", right_param="`products`")
+    check_same_ids(lines["product_id"], products[product_id_col], func,
+                   left_param="`order_items`", right_param="`products`")
     table = pd.DataFrame({
         "product_id": products[product_id_col].to_numpy(),
         "category": products[category_col].to_numpy(),
@@ -694,8 +660,8 @@ visitor_id_col, event_ts_col, event_type_col : str
         mask = window_mask(ts, start, end, func) & (
             events[event_type_col] == product_view_event).to_numpy(dtype=bool)
         views = events.loc[mask, [visitor_id_col, product_id_col]].dropna()
-        _check_same_ids(views[product_id_col], products[product_id_col], func,
-                        left_param="`events`", right_param="`products`")
+        check_same_ids(views[product_id_col], products[product_id_col], func,
+                       left_param="`events`", right_param="`products`")
         visitors = _distinct_per_key(views[product_id_col], views[visitor_id_col])
         buyers = _distinct_per_key(lines["product_id"], lines["customer_id"])
         table["visitors"] = table["product_id"].map(visitors).fillna(0).astype("int64")
@@ -850,8 +816,8 @@ order_id_col, quantity_col, paid_ts_col, category_col : str
         product_id_col=product_id_col, quantity_col=quantity_col,
         paid_ts_col=paid_ts_col,
     )
-    _check_same_ids(lines["product_id"], inventory[product_id_col], func,
-                    left_param="`order_items`", right_param="`inventory`")
+    check_same_ids(lines["product_id"], inventory[product_id_col], func,
+                   left_param="`order_items`", right_param="`inventory`")
     last_day = inv[date_col] == inv[date_col].max()
     ending = inv.loc[last_day].groupby(product_id_col, sort=False)[on_hand_units_col]
     per_product = pd.DataFrame({
@@ -1110,8 +1076,8 @@ def _turnover(inventory, func, *, order_items, orders, products, by, method, sta
     )
     unit_cost = pd.Series(products[unit_cost_col].to_numpy(dtype="float64"),
                           index=products[product_id_col].to_numpy())
-    _check_same_ids(inv[product_id_col], products[product_id_col], func,
-                    left_param="`inventory`", right_param="`products`")
+    check_same_ids(inv[product_id_col], products[product_id_col], func,
+                   left_param="`inventory`", right_param="`products`")
     cost = inv[product_id_col].map(unit_cost)
     if cost.isna().any():
         missing = pd.unique(inv.loc[cost.isna().to_numpy(), product_id_col])[:3]
@@ -1247,8 +1213,8 @@ def stockout_rate(
         _check_products(products, func, product_id_col=product_id_col, columns=cols)
         launch = check_datetime(products, launch_date_col, func,
                                 param="launch_date_col", table="products")
-        _check_same_ids(inv[product_id_col], products[product_id_col], func,
-                        left_param="`inventory`", right_param="`products`")
+        check_same_ids(inv[product_id_col], products[product_id_col], func,
+                       left_param="`inventory`", right_param="`products`")
         launch_of = pd.Series(launch.to_numpy(),
                               index=products[product_id_col].to_numpy())
         # a product missing from `products` has no launch date: treat as listed
@@ -1370,8 +1336,8 @@ paid_ts_col : str
         product_id_col=product_id_col, quantity_col=quantity_col,
         paid_ts_col=paid_ts_col,
     )
-    _check_same_ids(lines["product_id"], products[product_id_col], func,
-                    left_param="`order_items`", right_param="`products`")
+    check_same_ids(lines["product_id"], products[product_id_col], func,
+                   left_param="`order_items`", right_param="`products`")
     sold_ids = lines.loc[lines["quantity"] > 0, "product_id"]
     frame = pd.DataFrame({
         "skus_on_sale": on_sale.astype("int64"),
@@ -1534,8 +1500,8 @@ refund_amount_col, category_col : str
     check_numeric(refunds, refund_amount_col, func, param="refund_amount_col",
                   table="refunds", nonnegative=True)
     for other, name in ((orders, "`orders`"), (refunds, "`refunds`")):
-        _check_same_ids(order_items[order_id_col], other[order_id_col], func,
-                        left_param="`order_items`", right_param=name)
+        check_same_ids(order_items[order_id_col], other[order_id_col], func,
+                       left_param="`order_items`", right_param=name)
     if date_by == "refund":
         rts = check_datetime(refunds, refund_ts_col, func, param="refund_ts_col",
                              table="refunds")

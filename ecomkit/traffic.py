@@ -49,6 +49,21 @@ import pandas as pd
 
 from . import _schema
 from ._catalog import register_metric
+from ._keys import (
+    SessionLookup,
+    count_distinct,
+    day_number,
+    group_codes,
+    id_codes,
+    id_values,
+    isin_mask,
+    local_days,
+    nullable_id_values,
+    period_codes,
+    period_start,
+    to_ticks,
+    ts_ticks,
+)
 from ._validation import (
     check_by,
     check_datetime,
@@ -58,10 +73,11 @@ from ._validation import (
     check_numeric,
     check_option,
     check_table,
+    check_timedelta,
     check_window,
-    period_start,
     safe_divide,
     window_mask,
+    window_rows,
 )
 
 __all__ = [
@@ -86,71 +102,9 @@ __not_metrics__ = ("sessionize",)
 
 _HOWS = ("pooled", "daily_mean")
 _BOUNCE_METHODS = ("single_page", "ga4", "sycm")
-_I64_MAX = np.iinfo(np.int64).max
 
 
 # ------------------------------------------------------------- id helpers ---
-def _id_values(s: pd.Series) -> np.ndarray:
-    """Ids as a numpy array: int64 for integer ids, object for the rest."""
-    if pd.api.types.is_integer_dtype(s.dtype) and not s.hasnans:
-        return s.to_numpy(dtype="int64")
-    return s.to_numpy(dtype=object)
-
-
-def _event_id_values(s: pd.Series) -> tuple[np.ndarray, np.ndarray | None]:
-    """Session ids on the events side, and which are set (``None``: all are).
-
-    An event without a session id belongs to no session: it is flagged and
-    left out, not refused.
-    """
-    if pd.api.types.is_integer_dtype(s.dtype) and s.hasnans:
-        return s.to_numpy(dtype="int64", na_value=0), s.notna().to_numpy()
-    return _id_values(s), None
-
-
-def _session_id_values(session_ids: pd.Series, func: str, col: str) -> np.ndarray:
-    """Session ids on the sessions side: every visit needs one."""
-    if session_ids.hasnans:
-        raise ValueError(
-            f"{func}(): column {col!r} (from `session_id_col`) of `sessions` has "
-            f"{int(session_ids.isna().sum())} missing session ids; every visit "
-            f"needs one. Drop those rows first "
-            f"(`sessions.dropna(subset=[{col!r}])`)."
-        )
-    return _id_values(session_ids)
-
-
-def _codes(s) -> tuple[np.ndarray, int]:
-    """Integer codes ``0 <= code < n`` for ids (a Series or ``_id_values``), and ``n``.
-
-    Compact integer ids (the usual ``1..N`` keys) are just shifted, which
-    costs no hashing; other ids (strings, sparse integers) are factorized.
-    Codes are distinct per id but not dense: some codes in ``0..n-1`` may
-    belong to no row.
-    """
-    values = s if isinstance(s, np.ndarray) else _id_values(s)
-    if values.dtype.kind == "i" and len(values):
-        lo, hi = int(values.min()), int(values.max())
-        if hi - lo <= 4 * len(values) + 1024:
-            return values - lo, hi - lo + 1
-    codes, uniques = pd.factorize(values)
-    return codes.astype("int64", copy=False), len(uniques)
-
-
-def _check_same_id_kind(a: np.ndarray, b: np.ndarray, func: str, col: str):
-    """Refuse int ids in one table and text ids in the other (nothing would match)."""
-    if (a.dtype.kind == "i") != (b.dtype.kind == "i") and len(a) and len(b):
-        kinds = {True: "integers", False: "text or mixed"}
-        raise TypeError(
-            f"{func}(): column {col!r} (from `session_id_col`) holds "
-            f"{kinds[a.dtype.kind == 'i']} in `sessions` but "
-            f"{kinds[b.dtype.kind == 'i']} in `events`, so no event would match "
-            f"its session. Use one id type in both tables, e.g. "
-            f"`events[{col!r}] = events[{col!r}].astype(str)` and the same for "
-            f"sessions."
-        )
-
-
 def _per_session_counts(
     session_ids: pd.Series,
     event_session_ids: pd.Series,
@@ -161,89 +115,15 @@ def _per_session_counts(
     """For each mask over the events, how many masked events each session has.
 
     Returns one int64 array per mask, aligned with ``session_ids``. Events of
-    sessions that are not listed are ignored. Integer ids use a bincount over
-    the id range (one pass over the events, no hashing); other ids go through
-    a hash lookup.
+    sessions that are not listed are ignored (see :class:`SessionLookup`).
     """
-    sids = _session_id_values(session_ids, func, col)
-    eids, listed = _event_id_values(event_session_ids)
-    _check_same_id_kind(sids, eids, func, col)
+    eids, listed = nullable_id_values(event_session_ids)
+    lookup = SessionLookup(session_ids, eids, func, col)
     if listed is not None:
         masks = [mask & listed for mask in masks]
-    n = len(sids)
-    if n == 0:
+    if lookup.n == 0:
         return [np.zeros(0, dtype="int64") for _ in masks]
-    if sids.dtype.kind == "i":
-        lo, hi = int(sids.min()), int(sids.max())
-        span = hi - lo + 1
-        if span <= 4 * n + 1024:
-            slot = sids - lo
-            if np.bincount(slot, minlength=span).max() > 1:
-                _raise_duplicate_sessions(session_ids, func, col)
-            out = []
-            for mask in masks:
-                e = eids[mask] - lo
-                e = e[(e >= 0) & (e < span)]
-                out.append(np.bincount(e, minlength=span)[slot])
-            return out
-    index = pd.Index(sids)
-    if not index.is_unique:
-        _raise_duplicate_sessions(session_ids, func, col)
-    out = []
-    for mask in masks:
-        pos = index.get_indexer(eids[mask])
-        out.append(np.bincount(pos[pos >= 0], minlength=n))
-    return out
-
-
-def _raise_duplicate_sessions(session_ids: pd.Series, func: str, col: str):
-    dup = session_ids[session_ids.duplicated()].unique()[:5].tolist()
-    raise ValueError(
-        f"{func}(): column {col!r} (from `session_id_col`) of `sessions` has "
-        f"duplicated session ids, e.g. {dup}; one row must be one visit. Drop the "
-        f"duplicates first (`sessions.drop_duplicates({col!r})`)."
-    )
-
-
-def _type_mask(types: pd.Series, wanted: Sequence[str]) -> np.ndarray:
-    """Boolean mask of the events whose type is in ``wanted`` (fast on categoricals)."""
-    if isinstance(types.dtype, pd.CategoricalDtype):
-        lut = np.append(types.cat.categories.isin(list(wanted)), False)
-        return lut[types.cat.codes.to_numpy()]  # code -1 (NaN) reads the last slot
-    return types.isin(list(wanted)).to_numpy()
-
-
-def _local_days(ts: pd.Series) -> np.ndarray:
-    """Calendar day of each timestamp (days since 1970-01-01) in shop-local time."""
-    if getattr(ts.dtype, "tz", None) is not None:
-        ts = ts.dt.tz_localize(None)  # wall-clock time of the column's own zone
-    return ts.to_numpy().astype("datetime64[D]").view("int64")
-
-
-def _ts_int(ts: pd.Series) -> tuple[np.ndarray, str]:
-    """Timestamps as int64 ticks (UTC for tz-aware) and the tick unit."""
-    if getattr(ts.dtype, "tz", None) is not None:
-        ts = ts.dt.tz_convert(None)
-    values = ts.to_numpy()
-    return values.view("int64"), np.datetime_data(values.dtype)[0]
-
-
-def _to_ticks(delta, unit: str) -> int:
-    """A Timedelta as an integer number of ``unit`` ticks."""
-    return int(delta // pd.Timedelta(1, unit=unit))
-
-
-def _parse_timedelta(value, func: str, param: str) -> pd.Timedelta:
-    try:
-        delta = pd.Timedelta(value)
-    except (ValueError, TypeError):
-        delta = pd.NaT
-    if delta is pd.NaT or isinstance(value, bool) or delta <= pd.Timedelta(0):
-        raise ValueError(
-            f"{func}(): `{param}` must be a positive duration such as '30min' or "
-            f"'7D' (or a pandas Timedelta), got {value!r}."
-        )
-    return delta
+    return [lookup.counts(eids, mask) for mask in masks]
 
 
 # ---------------------------------------------------- sessions in a window ---
@@ -262,14 +142,10 @@ def _sessions_in_window(
     Returns the selected rows (a filtered view), the ``by`` columns and the
     start times of the selected rows.
     """
-    check_table(
-        sessions, func, param="sessions",
-        columns={"start_ts_col": start_ts_col, **columns}, hint="shop.sessions",
+    mask, by_cols, ts = window_rows(
+        sessions, func, param="sessions", hint="shop.sessions", ts_col=start_ts_col,
+        ts_param="start_ts_col", columns=columns, by=by, start=start, end=end,
     )
-    by_cols = check_by(by, sessions, func, table="sessions")
-    ts = check_datetime(sessions, start_ts_col, func, param="start_ts_col",
-                        table="sessions")
-    mask = window_mask(ts, start, end, func)
     if ts.hasnans:
         # a visit without a start time cannot be placed in any window
         check_no_missing(sessions, start_ts_col, func, param="start_ts_col",
@@ -283,14 +159,17 @@ def _check_events(events, func: str, columns: dict[str, str]) -> pd.DataFrame:
                        hint="shop.events")
 
 
-def _check_page_view_events(events, event_type_col, page_view_events, func):
-    """The page-view mask; refuses an event log with no page view at all."""
+def _page_view_mask(events, func, *, session_id_col, event_type_col,
+                    page_view_events):
+    """Check ``events``; its page-view mask. Refuses a log with no page view at all."""
+    _check_events(events, func, {"session_id_col": session_id_col,
+                                 "event_type_col": event_type_col})
     if isinstance(page_view_events, str) or not len(page_view_events):
         raise TypeError(
             f"{func}(): `page_view_events` must be a non-empty list of event "
             f"types, got {page_view_events!r}."
         )
-    mask = _type_mask(events[event_type_col], page_view_events)
+    mask = isin_mask(events[event_type_col], page_view_events)
     if len(events) and not mask.any():
         seen = events[event_type_col].drop_duplicates().head(8).tolist()
         raise ValueError(
@@ -300,55 +179,6 @@ def _check_page_view_events(events, event_type_col, page_view_events, func):
             f"event names, e.g. `page_view_events=('page_view',)`."
         )
     return mask
-
-
-def _group_codes(frame: pd.DataFrame, by_cols: list[str]):
-    """Group code of each row and the index of all groups (``None`` without ``by``).
-
-    Groups are sorted (categories in their level order), NaN last. For one
-    categorical column the category codes are used as they are (no hashing):
-    the index then lists every level, so callers keep only the groups that
-    occur.
-    """
-    if not by_cols:
-        return np.zeros(len(frame), dtype="int64"), None
-    if len(by_cols) == 1 and isinstance(frame[by_cols[0]].dtype, pd.CategoricalDtype):
-        col = frame[by_cols[0]]
-        n_cats = len(col.cat.categories)
-        codes = col.cat.codes.to_numpy().astype("int64")
-        index = pd.CategoricalIndex(
-            pd.Categorical.from_codes(np.r_[np.arange(n_cats), -1], dtype=col.dtype),
-            name=by_cols[0])
-        return np.where(codes < 0, n_cats, codes), index
-    grouped = frame.groupby(by_cols, observed=True, sort=True, dropna=False)
-    return grouped.ngroup().to_numpy().astype("int64"), grouped.size().index
-
-
-def _session_positions(session_ids: pd.Series, eids: np.ndarray, func: str,
-                       col: str) -> np.ndarray:
-    """Row position in ``sessions`` of each event's session (-1 when not listed).
-
-    ``eids`` are event-side ids from :func:`_event_id_values`.
-    """
-    sids = _session_id_values(session_ids, func, col)
-    _check_same_id_kind(sids, eids, func, col)
-    if sids.dtype.kind == "i" and len(sids):
-        lo, hi = int(sids.min()), int(sids.max())
-        span = hi - lo + 1
-        if span <= 4 * len(sids) + 1024:
-            lut = np.full(span, -1, dtype="int64")
-            lut[sids - lo] = np.arange(len(sids))
-            if (lut[sids - lo] != np.arange(len(sids))).any():
-                _raise_duplicate_sessions(session_ids, func, col)
-            e = eids - lo
-            inside = (e >= 0) & (e < span)
-            pos = np.full(len(e), -1, dtype="int64")
-            pos[inside] = lut[e[inside]]
-            return pos
-    index = pd.Index(sids)
-    if not index.is_unique:
-        _raise_duplicate_sessions(session_ids, func, col)
-    return index.get_indexer(eids).astype("int64")
 
 
 class _Cells:
@@ -362,17 +192,17 @@ class _Cells:
     def __init__(self, s: pd.DataFrame, by_cols: list[str], ts: pd.Series,
                  how: str, start, end, func: str):
         self.by_cols = by_cols
-        self.gcode, self.index = _group_codes(s, by_cols)
+        self.gcode, self.index = group_codes(s, by_cols)
         self.n_groups = len(self.index) if by_cols else 1
         #: groups that have at least one visit in the window
         self.present = np.bincount(self.gcode, minlength=self.n_groups) > 0
         self.daily = how == "daily_mean"
         if self.daily:
-            days = _local_days(ts)
+            days = local_days(ts)
             lo, hi = check_window(start, end, func)
-            first = _day_number(lo) if lo is not None else (
+            first = day_number(lo) if lo is not None else (
                 int(days.min()) if len(days) else None)
-            last = _day_number(hi - pd.Timedelta(1, "ns")) if hi is not None else (
+            last = day_number(hi - pd.Timedelta(1, "ns")) if hi is not None else (
                 int(days.max()) if len(days) else None)
             self.n_days = 0 if first is None or last is None else last - first + 1
             self.day0 = first if first is not None else 0
@@ -391,10 +221,7 @@ class _Cells:
         """Per-cell number of distinct ``codes`` (visitors), optionally of a subset."""
         cell = self.cell if mask is None else self.cell[mask]
         codes = codes if mask is None else codes[mask]
-        key = np.sort(cell * n + codes)  # sort + diff: faster than hashing here
-        first = np.ones(len(key), dtype=bool)
-        first[1:] = key[1:] != key[:-1]
-        return np.bincount(key[first] // n, minlength=self.n_cells)
+        return count_distinct(cell, codes, self.n_cells, n)
 
     def reduce_count(self, values: np.ndarray) -> np.ndarray:
         """Per-group count: the cell itself, or the daily mean over the window."""
@@ -428,12 +255,6 @@ class _Cells:
         return self.index[self.present].to_frame(index=False)
 
 
-def _day_number(ts: pd.Timestamp) -> int:
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return int(np.datetime64(ts.normalize().to_datetime64(), "D").astype("int64"))
-
-
 def _check_how(how, func):
     return check_option(how, _HOWS, func, param="how")
 
@@ -441,7 +262,7 @@ def _check_how(how, func):
 def _visitor_codes(s: pd.DataFrame, visitor_id_col: str, func: str):
     check_no_missing(s, visitor_id_col, func, param="visitor_id_col",
                      what="visitor ids")
-    return _codes(s[visitor_id_col])
+    return id_codes(s[visitor_id_col])
 
 
 def _durations_s(s: pd.DataFrame, start_ts_col: str, end_ts_col: str,
@@ -643,9 +464,9 @@ def _page_view_setup(sessions, events, func, *, session_id_col, visitor_id_col,
         sessions, func, columns=cols, start_ts_col=start_ts_col, start=start,
         end=end, by=by,
     )
-    _check_events(events, func, {"session_id_col": session_id_col,
-                                 "event_type_col": event_type_col})
-    pv_mask = _check_page_view_events(events, event_type_col, page_view_events, func)
+    pv_mask = _page_view_mask(events, func, session_id_col=session_id_col,
+                              event_type_col=event_type_col,
+                              page_view_events=page_view_events)
     (pv,) = _per_session_counts(s[session_id_col], events[session_id_col],
                                 [pv_mask], func, session_id_col)
     cells = _Cells(s, by_cols, ts, how, start, end, func)
@@ -1205,16 +1026,16 @@ def bounce_rate(
         sessions, func, columns=cols, start_ts_col=start_ts_col, start=start,
         end=end, by=by,
     )
-    _check_events(events, func, {"session_id_col": session_id_col,
-                                 "event_type_col": event_type_col})
+    pv_mask = _page_view_mask(events, func, session_id_col=session_id_col,
+                              event_type_col=event_type_col,
+                              page_view_events=page_view_events)
     cells = _Cells(s, by_cols, ts, how, start, end, func)
-    pv_mask = _check_page_view_events(events, event_type_col, page_view_events, func)
     sid, eid = s[session_id_col], events[session_id_col]
     if method == "single_page":
         (pv,) = _per_session_counts(sid, eid, [pv_mask], func, session_id_col)
         value = cells.reduce_ratio(cells.total(pv == 1), cells.total())
     elif method == "ga4":
-        key_mask = _type_mask(events[event_type_col], key_events)
+        key_mask = isin_mask(events[event_type_col], key_events)
         pv, key = _per_session_counts(sid, eid, [pv_mask, key_mask], func,
                                       session_id_col)
         dur = _durations_s(s, start_ts_col, end_ts_col, func)
@@ -1315,7 +1136,7 @@ def new_vs_returning_visitors(
                      what="visitor ids")
     check_no_missing(sessions, start_ts_col, func, param="start_ts_col",
                      what="start times")
-    codes, _n = _codes(sessions[visitor_id_col])
+    codes, _n = id_codes(sessions[visitor_id_col])
     # first visit ever of each visitor, over the whole table (the look-back)
     first_visit = ts_all.groupby(codes).transform("min")
     mask = window_mask(ts_all, start, end, func)
@@ -1427,9 +1248,9 @@ def traffic_mix(
     uv, n_sessions = uv[cells.present], n_sessions[cells.present]
     out = cells.keys()
     out["uv"] = uv
-    out["uv_share"] = safe_divide(uv, np.full(len(uv), uv.sum()))
+    out["uv_share"] = safe_divide(uv, uv.sum())
     out["sessions"] = n_sessions
-    out["session_share"] = safe_divide(n_sessions, np.full(len(uv), n_sessions.sum()))
+    out["session_share"] = safe_divide(n_sessions, n_sessions.sum())
     return out
 
 
@@ -1520,7 +1341,7 @@ def free_traffic_share(
         start_ts_col=start_ts_col, start=start, end=end, by=by,
     )
     cells = _Cells(s, by_cols, ts, "pooled", start, end, func)
-    paid = _type_mask(s[channel_col], paid_channels)
+    paid = isin_mask(s[channel_col], paid_channels)
     free = ~paid
     if basis == "sessions":
         value = safe_divide(cells.total(free), cells.total())
@@ -1531,6 +1352,42 @@ def free_traffic_share(
         paid_uv = cells.distinct(codes, n, mask=paid)
         value = safe_divide(free_uv, free_uv + paid_uv)
     return cells.result(value, "free_traffic_share")
+
+
+def _visits_by_period(sessions, func, *, freq, by, columns, visitor_id_col,
+                      start_ts_col, start, end):
+    """UV and sessions per period (with ``freq``) and ``by`` group of a window.
+
+    One cell per (period, group), counted with ``bincount``; the period of each
+    visit comes from its day (:func:`period_codes`). Returns the table
+    (columns ``[period,] <by...>, uv, sessions``, one row per cell with a
+    visit, sorted by period then group), the sessions in the window, their
+    cells and the cell of each row of the table.
+    """
+    s, by_cols, ts = _sessions_in_window(
+        sessions, func, columns=columns, start_ts_col=start_ts_col, start=start,
+        end=end, by=by,
+    )
+    cells = _Cells(s, by_cols, ts, "pooled", start, end, func)
+    n_groups = cells.n_groups
+    if freq is not None:
+        pcode, periods = period_codes(ts, freq)
+        cells.cell = pcode * n_groups + cells.gcode  # one cell per (period, group)
+        cells.n_cells = max(len(periods), 1) * n_groups
+    n_sessions = cells.total().astype("int64")
+    codes, n = _visitor_codes(s, visitor_id_col, func)
+    uv = cells.distinct(codes, n).astype("int64")
+    keep = np.flatnonzero(n_sessions > 0)
+    out = pd.DataFrame(index=pd.RangeIndex(len(keep)))
+    if freq is not None:
+        out["period"] = periods.take(keep // n_groups)
+    if by_cols:
+        keys = cells.index.to_frame(index=False).take(keep % n_groups)  # all groups
+        for col in by_cols:
+            out[col] = keys[col].array  # keeps categorical levels
+    out["uv"] = uv[keep]
+    out["sessions"] = n_sessions[keep]
+    return out, s, cells, keep
 
 
 # ----------------------------------------------------- traffic by period ---
@@ -1621,48 +1478,20 @@ def traffic_by_period(
     """
     func = "traffic_by_period"
     check_freq(freq, func)
-    s, by_cols, ts = _sessions_in_window(
-        sessions, func, columns={"session_id_col": session_id_col,
-                                 "visitor_id_col": visitor_id_col},
-        start_ts_col=start_ts_col, start=start, end=end, by=by,
+    out, s, cells, keep = _visits_by_period(
+        sessions, func, freq=freq, by=by,
+        columns={"session_id_col": session_id_col, "visitor_id_col": visitor_id_col},
+        visitor_id_col=visitor_id_col, start_ts_col=start_ts_col, start=start, end=end,
     )
-    # period of each visit: integer day numbers first (cheap), then the period
-    # start of each distinct day only (a few hundred dates, not millions)
-    days = _local_days(ts)
-    day0 = int(days.min()) if len(days) else 0
-    dcode = days - day0
-    n_days = int(dcode.max()) + 1 if len(days) else 0
-    day_ts = pd.Series((np.arange(n_days) + day0).astype("datetime64[D]"))
-    day_ts = day_ts.astype(f"datetime64[{ts.dt.unit}]")
-    if getattr(ts.dtype, "tz", None) is not None:
-        day_ts = day_ts.dt.tz_localize(ts.dtype.tz, nonexistent="shift_forward")
-    pcode_of_day, periods = pd.factorize(period_start(day_ts, freq), sort=True)
-    pcode = pcode_of_day[dcode]
-    cells = _Cells(s, by_cols, ts, "pooled", start, end, func)
-    n_groups = cells.n_groups
-    cells.cell = pcode * n_groups + cells.gcode  # one cell per (period, group)
-    cells.n_cells = max(len(periods), 1) * n_groups
-    n_sessions = cells.total().astype("int64")
-    codes, n = _visitor_codes(s, visitor_id_col, func)
-    uv = cells.distinct(codes, n).astype("int64")
-    keep = np.flatnonzero(n_sessions > 0)
-    out = pd.DataFrame({"period": periods.take(keep // n_groups)})
-    if by_cols:
-        keys = cells.index.to_frame(index=False).take(keep % n_groups)  # all groups
-        for col in by_cols:
-            out[col] = keys[col].array  # keeps categorical levels
-    out["uv"] = uv[keep]
-    out["sessions"] = n_sessions[keep]
+    n_sessions = out["sessions"].to_numpy()
     if events is not None:
-        _check_events(events, func, {"session_id_col": session_id_col,
-                                     "event_type_col": event_type_col})
-        pv_mask = _check_page_view_events(events, event_type_col, page_view_events,
-                                          func)
+        pv_mask = _page_view_mask(events, func, session_id_col=session_id_col,
+                                  event_type_col=event_type_col,
+                                  page_view_events=page_view_events)
         (pv,) = _per_session_counts(s[session_id_col], events[session_id_col],
                                     [pv_mask], func, session_id_col)
         out["pv"] = cells.total(pv).astype("int64")[keep]
-        out["bounce_rate"] = safe_divide(cells.total(pv == 1)[keep],
-                                         n_sessions[keep])
+        out["bounce_rate"] = safe_divide(cells.total(pv == 1)[keep], n_sessions)
     return out
 
 
@@ -1857,22 +1686,22 @@ def sessionize(
     if not isinstance(split_at_midnight, (bool, np.bool_)):
         raise TypeError(f"{func}(): `split_at_midnight` must be True or False, got "
                         f"{split_at_midnight!r}.")
-    delta = _parse_timedelta(timeout, func, "timeout")
+    delta = check_timedelta(timeout, func, param="timeout")
     ts = check_datetime(events, event_ts_col, func, param="event_ts_col",
                         table="events")
     check_no_missing(events, visitor_id_col, func, param="visitor_id_col",
                      what="visitor ids")
     check_no_missing(events, event_ts_col, func, param="event_ts_col",
                      what="timestamps")
-    vcodes, _ = pd.factorize(_id_values(events[visitor_id_col]), sort=True)
-    ticks, unit = _ts_int(ts)
+    vcodes, _ = pd.factorize(id_values(events[visitor_id_col]), sort=True)
+    ticks, unit = ts_ticks(ts)
     order = np.lexsort((ticks, vcodes))  # by visitor, then time
     v_sorted, t_sorted = vcodes[order], ticks[order]
     new = np.ones(len(order), dtype=bool)
     new[1:] = (v_sorted[1:] != v_sorted[:-1]) | (
-        np.diff(t_sorted) >= _to_ticks(delta, unit))
+        np.diff(t_sorted) >= to_ticks(delta, unit))
     if split_at_midnight:
-        d_sorted = _local_days(ts)[order]
+        d_sorted = local_days(ts)[order]
         new[1:] |= d_sorted[1:] != d_sorted[:-1]
     ids = np.empty(len(order), dtype="int64")
     ids[order] = np.cumsum(new)

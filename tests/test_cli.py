@@ -64,7 +64,7 @@ def test_validate_some_tables(tmp_path, capsys):
     (["make-data", "--out", "{tmp}/x", "--colour", "red"], "--colour"),
     (["dictionary", "--out", "{tmp}"], "argument --out"),
     (["dictionary", "--out", "{tmp}/no/dir/README.md"], "argument --out"),
-    (["report"], "invalid choice: 'report'"),
+    (["teleport"], "invalid choice: 'teleport'"),
     ([], "choose a command"),
 ])
 def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, argv, option):

@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 import pytest
+from exercise_helpers import evaluate_mistake
 
 from ecomkit.exercises import questions, trainee_shop
 from ecomkit.exercises._build import exercise_sources
@@ -51,10 +52,9 @@ def test_expected_answer_passes(q, shop, expected):
 @pytest.mark.parametrize(("q", "i"), ALTERNATIVES, ids=lambda x: x.id if hasattr(x, "id") else f"alt{x}")
 def test_each_alternative_gets_its_message(q, i, shop, expected):
     alt = q.alternatives[i]
-    value = alt.compute(shop)
-    res = evaluate(q, value, shop)
-    assert res.status == WRONG, f"{q.id} alternative {i} coincides with the expected answer {expected[q.id]!r}"
-    assert res.message == alt.message, (q.id, i, value, res.message)
+    res = evaluate_mistake(q, alt)
+    assert res.status == WRONG, f"{q.id} alternative {i} coincides with the expected answer on three shops"
+    assert res.message == alt.message, (q.id, i, res.message)
 
 
 @pytest.mark.parametrize("q", [q for q in QUESTIONS if q.kind in ("rate", "number")], ids=lambda q: q.id)

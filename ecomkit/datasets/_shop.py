@@ -25,7 +25,7 @@ from .. import _schema as S
 from .._bunch import Bunch
 from .._random import check_random_state
 from .._validation import check_positive_int, to_timestamp
-from ._calendar import BURST, OTHER_CAMPAIGN, PREHEAT, campaign_calendar, daily_calendar
+from ._calendar import BURST, campaign_calendar, daily_calendar
 from ._stories import resolve_stories, stories_table, story_dates
 
 DAY_NS = 86_400 * 10**9
