@@ -5,9 +5,12 @@ Commands::
     ecomkit make-data --customers 3000 --seed 0 --out shop/   # generate a shop
     ecomkit dictionary [--out datasets/README.md]             # the data dictionary
     ecomkit validate shop/                                    # check a shop folder
+    ecomkit check-data export/ --mapping taobao               # report on your own data
+    ecomkit sql show rfm --dialect spark                      # a metric as SQL
 
-Exit codes: 0 success, 1 the data have problems (``validate``) or the command
-failed, 2 a bad argument (the one-line message names the option).
+Exit codes: 0 success, 1 the data have problems (``validate``; errors for
+``check-data``) or the command failed, 2 a bad argument (the one-line message
+names the option).
 
 Each command is one entry of :data:`SUBCOMMANDS`: a function that adds its
 parser (arguments and help) and sets ``run``, the function that executes it and
@@ -237,6 +240,88 @@ def _run_validate(args) -> int:
     return 0
 
 
+# ------------------------------------------------------------- check-data ----
+def _add_check_data(subparsers) -> None:
+    p = subparsers.add_parser(
+        "check-data",
+        help="report on your own data: errors, warnings, excluded rows, coverage",
+        description="Check a shop folder, or a platform export through a mapping, "
+        "and print every problem (errors change the numbers, warnings were handled "
+        "and say how), the rows excluded and which notebooks and metric families "
+        "the data support. Exit code 0 without errors, 1 with errors.",
+    )
+    p.add_argument("folder", metavar="DIR", help="the shop or export folder ('demo': "
+                   "the demo shop)")
+    p.add_argument("--mapping", default=None, metavar="FILE",
+                   help="YAML mapping of the export onto the schema, or the name of a "
+                   "shipped one (taobao)")
+    p.add_argument("--notebooks", nargs="+", default=None, metavar="NN",
+                   help="check only the tables these notebooks read (prefixes such "
+                   "as 03 04)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="when there are no errors, write the checked shop (schema "
+                   "layout, warnings applied) to this folder for the notebooks")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="file format for --out (default: csv)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the shop files of a non-empty --out folder")
+    p.add_argument("--quiet", action="store_true",
+                   help="leave out the notes on what the mapping did")
+    p.set_defaults(run=_run_check_data, parser=p)
+
+
+def _run_check_data(args) -> int:
+    from .datasets._mapping import MappingError, load_mapping
+    from .datasets._report import check_data
+
+    parser = args.parser
+    folder = Path(args.folder)
+    if args.folder != "demo" and not folder.is_dir():
+        parser.error(f"argument DIR: the folder {str(folder)!r} does not exist")
+    mapping = None
+    if args.mapping is not None:
+        try:
+            mapping = load_mapping(args.mapping)
+        except FileNotFoundError as exc:
+            parser.error(f"argument --mapping: {str(exc).replace('load_mapping(): ', '')}")
+        except MappingError as exc:
+            return _fail(parser, f"argument --mapping: {exc}", code=2)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            parser.error(f"argument --out: {str(out)!r} is a file; pass a folder")
+        if out.is_dir() and any(out.iterdir()) and not args.overwrite:
+            parser.error(f"argument --out: the folder {str(out)!r} is not empty; pass "
+                         "--overwrite to replace the shop files in it")
+        if out.resolve() == folder.resolve():
+            parser.error("argument --out: write the checked shop to another folder "
+                         "than the data")
+    try:
+        report = check_data(args.folder if args.folder == "demo" else folder,
+                            mapping=mapping, notebooks=args.notebooks)
+    except FileNotFoundError as exc:  # no table files / no file matches the mapping
+        return _fail(parser, str(exc).replace("check_data(): ", ""), code=2)
+    except ValueError as exc:  # an unknown notebook, a table in both formats
+        message = str(exc).replace("check_data(): ", "").replace("read_shop(): ", "")
+        code = 2 if "notebook" in message else 1
+        return _fail(parser, message, code=code)
+    _write(report.to_text(notes=not args.quiet) + "\n")
+    if not report.ok:
+        if out is not None:
+            _write(f"\nNot written to {out}: fix the errors first.\n")
+        return 1
+    if out is not None:
+        from .datasets._io import write_shop
+
+        try:
+            write_shop(report.shop, out, format=args.format, overwrite=args.overwrite)
+        except OSError as exc:
+            return _fail(parser, f"could not write {str(out)!r}: {exc}")
+        _write(f"\nWrote the checked shop to {out} ({args.format}); run a notebook on "
+               f"it with -p data_dir {out}\n")
+    return 0
+
+
 # ----------------------------------------------------------------- report ----
 def _add_report(subparsers) -> None:
     p = subparsers.add_parser(
@@ -330,13 +415,74 @@ def _run_exercises_grade(args) -> int:
     return 0
 
 
+# -------------------------------------------------------------------- sql ----
+def _add_sql(subparsers) -> None:
+    p = subparsers.add_parser(
+        "sql",
+        help="list the SQL recipes, or print one (in another SQL dialect)",
+        description="The metric recipes as SQL to copy into a warehouse: `list` "
+        "names them, `show` prints one in DuckDB SQL or translated (sqlglot).",
+    )
+    sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    ls = sub.add_parser("list", help="the recipes, their parameters and tables")
+    ls.set_defaults(run=_run_sql_list, parser=ls)
+    sh = sub.add_parser("show", help="print a recipe's SQL")
+    sh.add_argument("recipe", metavar="RECIPE", help="recipe name (see `ecomkit sql list`)")
+    sh.add_argument("--dialect", default="duckdb", metavar="DIALECT",
+                    help="SQL dialect: duckdb, spark, hive, bigquery or another "
+                    "sqlglot dialect (default: duckdb, the recipe file as it is)")
+    sh.add_argument("--start", type=_date, default=None, metavar="DATE",
+                    help="write this first day into the SQL instead of $start_date")
+    sh.add_argument("--end", type=_date, default=None, metavar="DATE",
+                    help="write this last day into the SQL instead of $end_date")
+    sh.add_argument("--freq", choices=("D", "W", "M", "Q", "Y"), default=None,
+                    help="write this period length into the SQL instead of $freq")
+    sh.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                    help="write this scoring day into the SQL instead of $as_of")
+    sh.set_defaults(run=_run_sql_show, parser=sh)
+    p.set_defaults(run=lambda args: p.error("choose an action: list or show"), parser=p)
+
+
+def _run_sql_list(args) -> int:
+    from .sql import list_recipes
+
+    table = list_recipes()
+    width = max(len(n) for n in table["recipe"])
+    lines = [f"{r.recipe:<{width}}  {r.title}\n{'':<{width}}  parameters: "
+             f"{r.parameters}; tables: {r.tables}" for r in table.itertuples()]
+    _write("\n".join(lines) + "\n")
+    return 0
+
+
+def _run_sql_show(args) -> int:
+    from .sql import recipe_params, recipe_sql
+
+    values = {"start": args.start, "end": args.end, "freq": args.freq,
+              "as_of": args.as_of}
+    given = {k: v for k, v in values.items() if v is not None}
+    try:
+        bind = recipe_params(args.recipe, **given) if given else None
+        text = recipe_sql(args.recipe, args.dialect, bind=bind)
+    except ValueError as exc:
+        message = str(exc)
+        for prefix in ("recipe_sql(): ", "recipe_params(): ", "get_recipe(): "):
+            message = message.replace(prefix, "")
+        return _fail(args.parser, message, code=2)
+    except ImportError as exc:
+        return _fail(args.parser, str(exc).replace("recipe_sql(): ", ""))
+    _write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 #: command name -> function adding its parser to the subparsers.
 SUBCOMMANDS: dict[str, Callable] = {
     "make-data": _add_make_data,
     "dictionary": _add_dictionary,
     "validate": _add_validate,
+    "check-data": _add_check_data,
     "report": _add_report,
     "exercises": _add_exercises,
+    "sql": _add_sql,
 }
 
 

@@ -301,7 +301,8 @@ def _check_shop(shop, func: str) -> None:
 
 
 # ------------------------------------------------------------------- read ----
-def read_shop(path, *, tables: Iterable[str] | str | None = None) -> Bunch:
+def read_shop(path, *, tables: Iterable[str] | str | None = None,
+              mapping=None) -> Bunch:
     """Read a shop folder written by :func:`write_shop` (or by hand).
 
     Reads every canonical table found in the folder (``<table>.csv`` or
@@ -322,6 +323,13 @@ def read_shop(path, *, tables: Iterable[str] | str | None = None) -> Bunch:
     tables : list of str or str, optional
         Tables to read (all tables found when None). Relations are checked
         between the tables read.
+    mapping : str, os.PathLike, dict or ShopMapping, optional
+        Read an export in another layout through this mapping (file names,
+        column renames, value maps, time zone, money unit, derived columns;
+        see :func:`~ecomkit.datasets.load_mapping`): the folder holds the
+        export's own files. Strict like the rest: any problem raises.
+        :func:`~ecomkit.datasets.check_data` reports on the same folder with
+        warnings and excluded rows too.
 
     Returns
     -------
@@ -368,7 +376,12 @@ def read_shop(path, *, tables: Iterable[str] | str | None = None) -> Bunch:
       - refunds.is_return: not a boolean; ... e.g. row 0: 'yes'
     """
     func = "read_shop"
-    raw, meta, problems = _read_folder(path, tables, func)
+    if mapping is None:
+        raw, meta, problems = _read_folder(path, tables, func)
+    else:
+        from ._mapping import read_mapped
+
+        raw, meta, problems = read_mapped(path, tables, mapping, func)
     parsed, more = _validate(raw)
     problems = pd.concat([problems, more], ignore_index=True) if len(problems) else more
     if len(problems):
