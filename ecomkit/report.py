@@ -39,6 +39,14 @@ def notebook_paths(folder=None, names=None) -> list[Path]:
     return paths
 
 
+def _in_report(path: Path) -> bool:
+    """False for notebooks whose metadata says ``{"ecomkit": {"report": false}}``."""
+    import json
+
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    return meta.get("ecomkit", {}).get("report", True)
+
+
 def _title(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -92,6 +100,8 @@ def run_report(
     out = Path(out) if out is not None else Path("reports")
     out.mkdir(parents=True, exist_ok=True)
     paths = notebook_paths(names=notebooks)
+    if notebooks is None:  # tutorials about the tools (e.g. 08, 09) opt out of reports
+        paths = [p for p in paths if _in_report(p)]
     if not paths:
         raise ValueError(f"run_report(): no notebooks match {notebooks!r}.")
     exporter = HTMLExporter(template_name="lab", exclude_input=no_input)
