@@ -13,8 +13,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 
-from ._members import _axes, _check_columns, _empty, _month_labels, display_text
-from ._style import label, use_cjk_font
+from ._members import _axes, _month_labels, display_text
+from ._style import label, no_data, require_columns, use_cjk_font
 
 __all__ = [
     "campaign_labels",
@@ -49,7 +49,7 @@ def campaign_labels(campaigns: pd.DataFrame, *, name_col: str = "name",
     >>> campaign_labels(c).tolist()
     ['Spring #1', 'Spring #2']
     """
-    _check_columns(campaigns, [id_col], "campaign_labels")
+    require_columns("campaign_labels", campaigns, [id_col])
     names = (campaigns[name_col] if name_col in campaigns.columns
              else campaigns[id_col].astype(str))
     text = pd.Series([display_text(n, fallback=f"campaign {i}")
@@ -94,12 +94,12 @@ def plot_campaign_calendar(daily: pd.DataFrame, *, campaigns: pd.DataFrame,
     2
     """
     func = "plot_campaign_calendar"
-    _check_columns(daily, ["date", value], func)
-    _check_columns(campaigns, ["campaign_id", "start", "end"], func)
+    require_columns(func, daily, ["date", value])
+    require_columns(func, campaigns, ["campaign_id", "start", "end"])
     ax = _axes(ax, figsize=(10, 3.5))
     title = label("Daily paid amount and campaigns", "活动日历")
     if daily.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = daily.sort_values("date")
     sns.lineplot(data=d, x="date", y=value, color="#4c72b0", linewidth=1, ax=ax)
     labels = campaign_labels(campaigns)
@@ -161,14 +161,14 @@ def plot_campaign_timeline(daily: pd.DataFrame, *, phases: pd.DataFrame,
     """
     func = "plot_campaign_timeline"
     measures = list(measures)
-    _check_columns(daily, ["date", *measures], func)
-    _check_columns(phases, ["phase", "phase_start", "phase_end"], func)
+    require_columns(func, daily, ["date", *measures])
+    require_columns(func, phases, ["phase", "phase_start", "phase_end"])
     ax = _axes(ax, figsize=(9, 4))
     title = title or label("Campaign day by day", "活动分阶段")
     ph = phases[phases["days"] > 0] if "days" in phases.columns else phases
     ph = ph.dropna(subset=["phase_start", "phase_end"])
     if daily.empty or ph.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     lo, hi = ph["phase_start"].min().normalize(), ph["phase_end"].max()
     d = daily[(daily["date"] >= lo) & (daily["date"] < hi)].sort_values("date")
     base = ph[ph["phase"].astype(str) == "baseline"]
@@ -226,12 +226,12 @@ def plot_phase_averages(phases: pd.DataFrame, *, measure: str = "paid_amount_per
     >>> len(plot_phase_averages(t).patches) >= 2
     True
     """
-    _check_columns(phases, [label_col, "phase", measure], "plot_phase_averages")
+    require_columns("plot_phase_averages", phases, [label_col, "phase", measure])
     ax = _axes(ax)
     title = label(f"{measure.replace('_per_day', '').replace('_', ' ').capitalize()} per day by phase",
                   "分阶段日均")
     if phases.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = phases[[label_col, "phase", measure]].copy()
     d["phase"] = d["phase"].astype(str)
     d[label_col] = d[label_col].map(display_text)
@@ -268,12 +268,12 @@ def plot_uplift(uplift: pd.DataFrame, *, label_col: str = "campaign",
     >>> [x.get_text() for x in ax.get_yticklabels()]
     ['B', 'A']
     """
-    _check_columns(uplift, [label_col, value], "plot_uplift")
+    require_columns("plot_uplift", uplift, [label_col, value])
     ax = _axes(ax, figsize=(7, 5))
     title = label("Uplift over the baseline (paid amount per day)", "活动提升率")
     d = uplift[[label_col, value]].dropna().sort_values(value, ascending=False)
     if d.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = pd.DataFrame({"campaign": d[label_col].map(display_text).to_numpy(),
                       "uplift": d[value].to_numpy(dtype=float)})
     hi = {display_text(h) for h in (highlight or [])}
@@ -314,7 +314,7 @@ def plot_coupon_kinds(table: pd.DataFrame, *, value: str = "redemption_rate",
     >>> len(plot_coupon_kinds(t).patches)
     2
     """
-    _check_columns(table, [kind_col, value], "plot_coupon_kinds")
+    require_columns("plot_coupon_kinds", table, [kind_col, value])
     ax = _axes(ax, figsize=(5, 3.5))
     rate = value.endswith("rate")
     titles = {"redemption_rate": ("Redemption rate by coupon kind", "核销率"),
@@ -322,7 +322,7 @@ def plot_coupon_kinds(table: pd.DataFrame, *, value: str = "redemption_rate",
               "incremental_gmv_per_cost": ("Incremental GMV per unit of cost", "券投入产出")}
     title = label(*titles.get(value, (f"{value} by coupon kind", "优惠券")))
     if table.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = pd.DataFrame({"kind": table[kind_col].astype(str).map(display_text).to_numpy(),
                       "value": table[value].to_numpy(dtype=float)})
     sns.barplot(data=d, errorbar=None, x="kind", y="value", hue="kind", legend=False, palette="Set2",
@@ -361,11 +361,11 @@ def plot_acquisition(table: pd.DataFrame, *, by: str = "acquisition_channel",
     >>> len(plot_acquisition(t).patches)
     2
     """
-    _check_columns(table, ["period", by, value], "plot_acquisition")
+    require_columns("plot_acquisition", table, ["period", by, value])
     ax = _axes(ax, figsize=(9, 4))
     title = label("New customers per month by channel", "拉新人数")
     if table.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     wide = table.pivot_table(index="period", columns=by, values=value, aggfunc="sum",
                              observed=True, fill_value=0).sort_index()
     wide = wide.loc[:, wide.sum().sort_values(ascending=False).index]
@@ -405,11 +405,11 @@ def plot_win_back(table: pd.DataFrame, *, ax=None):
     >>> len(plot_win_back(t).patches)
     2
     """
-    _check_columns(table, ["group", "win_back_rate"], "plot_win_back")
+    require_columns("plot_win_back", table, ["group", "win_back_rate"])
     ax = _axes(ax, figsize=(4.5, 3.5))
     title = label("Win-back rate of lapsed customers", "流失召回率")
     if table.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = table.assign(group=table["group"].astype(str))
     sns.barplot(data=d, errorbar=None, x="group", y="win_back_rate", hue="group", legend=False,
                 palette={"coupon": "#c44e52", "no_coupon": "#8da0cb"}, ax=ax)
@@ -449,11 +449,11 @@ def plot_pd_funnel(funnel: pd.DataFrame, *, by: str | None = "source", ax=None):
     >>> len(plot_pd_funnel(t).patches) >= 4
     True
     """
-    _check_columns(funnel, list(_PD_STEPS) + ([by] if by else []), "plot_pd_funnel")
+    require_columns("plot_pd_funnel", funnel, list(_PD_STEPS) + ([by] if by else []))
     ax = _axes(ax, figsize=(8, 4))
     title = label("Private-domain funnel step rates", "私域漏斗")
     if funnel.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     keys = [by] if by else []
     long = funnel[keys + list(_PD_STEPS)].melt(id_vars=keys, var_name="step",
                                                 value_name="rate")
@@ -498,12 +498,12 @@ def plot_pd_launch(monthly: pd.DataFrame, *, launch=None, ax=None):
     >>> len(ax.patches) >= 2
     True
     """
-    _check_columns(monthly, ["month"], "plot_pd_launch")
+    require_columns("plot_pd_launch", monthly, ["month"])
     ax = _axes(ax, figsize=(8, 3.5))
     title = label("Private-domain activity per month", "私域启动")
     measures = [c for c in monthly.columns if c != "month"]
     if monthly.empty or not measures:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     long = monthly.melt(id_vars="month", value_vars=measures, var_name="measure",
                         value_name="count")
     months = sorted(monthly["month"].unique())
@@ -545,11 +545,11 @@ def plot_contact_repurchase(table: pd.DataFrame, *, value: str = "repurchase_rat
     >>> len(plot_contact_repurchase(t).patches)
     2
     """
-    _check_columns(table, [group_col, value], "plot_contact_repurchase")
+    require_columns("plot_contact_repurchase", table, [group_col, value])
     ax = _axes(ax, figsize=(5, 3.5))
     title = label("Repurchase: contacts vs non-contacts", "私域用户复购")
     if table.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = pd.DataFrame({"group": table[group_col].astype(str).map(display_text).to_numpy(),
                       "rate": table[value].to_numpy(dtype=float)})
     # contacts in one colour, non-contacts in another, whatever the row labels say
@@ -592,11 +592,11 @@ def plot_reactivation(table: pd.DataFrame, *, ax=None):
     ['reactivation_rate', 'reactivated_share']
     """
     cols = ["period", "reactivation_rate", "reactivated_share"]
-    _check_columns(table, cols, "plot_reactivation")
+    require_columns("plot_reactivation", table, cols)
     ax = _axes(ax, figsize=(8, 3.5))
     title = label("Reactivation per month", "回流率")
     if table.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     long = table[cols].melt(id_vars="period", var_name="measure", value_name="rate")
     sns.lineplot(data=long, x="period", y="rate", hue="measure", style="measure",
                  markers=True, dashes=False, ax=ax)

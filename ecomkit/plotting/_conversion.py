@@ -18,7 +18,7 @@ import seaborn as sns
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from ._style import label, use_cjk_font
+from ._style import label, new_axes, no_data, require_columns, use_cjk_font
 
 __all__ = [
     "plot_ab_test",
@@ -30,31 +30,6 @@ __all__ = [
     "plot_step_conversion",
     "plot_weekly_rate",
 ]
-
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
-def _need(data, columns, func):
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}(): `data` must be a pandas DataFrame, got {type(data).__name__}.")
-    missing = [c for c in columns if c is not None and c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{func}(): `data` lacks the column(s) {missing}; it has {list(data.columns)}. "
-            f"Pass the column names as options or rename the columns first."
-        )
-
-
-def _empty(ax, title):
-    ax.text(0.5, 0.5, "no data to draw", ha="center", va="center", transform=ax.transAxes)
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -105,11 +80,11 @@ def plot_funnel(data, *, step_col: str = "step", count_col: str = "count",
     ['view', 'cart', 'pay']
     """
     func = "plot_funnel"
-    ax = _axes(ax)
-    _need(data, [step_col, count_col, hue], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [step_col, count_col, hue])
     title = label("Conversion funnel", "转化漏斗")
     if len(data) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     d = data[[c for c in (step_col, count_col, hue) if c]].copy()
     order = _order(d[step_col])
     d[step_col] = d[step_col].astype(str)
@@ -159,11 +134,11 @@ def plot_drop_off(data, *, step_col: str = "step", count_col: str = "count",
     ['cart', 'pay']
     """
     func = "plot_drop_off"
-    ax = _axes(ax)
-    _need(data, [step_col, count_col, drop_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [step_col, count_col, drop_col])
     title = label("Where units drop out", "流失环节")
     if len(data) < 2:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     steps = data[step_col].astype(str).tolist()
     counts = data[count_col].to_numpy(dtype=float)
     drops = data[drop_col].to_numpy(dtype=float)[1:]
@@ -221,12 +196,12 @@ def plot_step_conversion(data, *, step_col: str = "step",
     True
     """
     func = "plot_step_conversion"
-    ax = _axes(ax)
-    _need(data, [step_col, rate_col, hue], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [step_col, rate_col, hue])
     title = label("Conversion down the funnel", "漏斗各步转化率")
     d = data[[c for c in (step_col, rate_col, hue) if c]].dropna(subset=[rate_col])
     if len(d) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     order = _order(d[step_col])
     d = d.assign(**{step_col: d[step_col].astype(str)})
     if hue:
@@ -286,15 +261,15 @@ def plot_weekly_rate(data, *, week_col: str = "week", rate_col: str = "rate",
     True
     """
     func = "plot_weekly_rate"
-    ax = _axes(ax)
-    _need(data, [week_col, rate_col, group_col, count_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [week_col, rate_col, group_col, count_col])
     title = label(f"{rate_col.replace('_', ' ')} by week and {group_col}", "周度转化率")
     d = data[[c for c in (week_col, rate_col, group_col, count_col) if c]]
     d = d.dropna(subset=[rate_col])
     if count_col and min_count > 0:
         d = d[d[count_col] >= min_count]
     if len(d) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     groups = d[group_col]
     hue_order = (_order(groups) if isinstance(groups.dtype, pd.CategoricalDtype)
                  else sorted(groups.astype(str).unique()))
@@ -365,12 +340,12 @@ def plot_campaign_days(data, *, date_col: str = "date", metric_col: str = "metri
     True
     """
     func = "plot_campaign_days"
-    ax = _axes(ax)
-    _need(data, [date_col, metric_col, value_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [date_col, metric_col, value_col])
     title = title or label("Daily rates around the campaign", "大促前后日度指标")
     d = data[[date_col, metric_col, value_col]].dropna(subset=[value_col])
     if len(d) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     d = d.assign(**{metric_col: _as_text(d[metric_col])})
     sns.lineplot(data=d, x=date_col, y=value_col, hue=metric_col, marker="o",
                  markersize=3, linewidth=1.3, ax=ax)
@@ -424,12 +399,12 @@ def plot_rates(data, *, x: str, y: str = "rate", hue: str | None = None,
     True
     """
     func = "plot_rates"
-    ax = _axes(ax)
-    _need(data, [x, y, hue], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [x, y, hue])
     title = title or label(f"{y.replace('_', ' ')} by {x}", "比率对比")
     d = data[[c for c in (x, y, hue) if c]].dropna(subset=[y])
     if len(d) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     order = _order(d[x])
     d = d.assign(**{x: d[x].astype(str)})
     if hue:
@@ -481,7 +456,7 @@ def plot_ab_test(result, *, labels: Sequence[str] = ("A", "B"), alpha: float = 0
     2
     """
     func = "plot_ab_test"
-    ax = _axes(ax)
+    ax = new_axes(ax)
     need = ["n_a", "rate_a", "n_b", "rate_b", "diff", "ci_low", "ci_high", "p_value"]
     if not isinstance(result, pd.Series):
         raise TypeError(f"{func}(): `result` must be the Series returned by ecomkit.ab_test(), "
@@ -555,9 +530,9 @@ def plot_funnel_explorer(events, sessions, *, device: str = "all", channel: str 
     from ..conversion import funnel
 
     func = "plot_funnel_explorer"
-    ax = _axes(ax)
-    _need(sessions, ["session_id", "device", "channel"], func)
-    _need(events, ["session_id", "event_type", "event_ts"], func)
+    ax = new_axes(ax)
+    require_columns(func, sessions, ["session_id", "device", "channel"])
+    require_columns(func, events, ["session_id", "event_type", "event_ts"])
     keep = np.ones(len(sessions), dtype=bool)
     for col, value in (("device", device), ("channel", channel)):
         if value != "all":
@@ -567,7 +542,7 @@ def plot_funnel_explorer(events, sessions, *, device: str = "all", channel: str 
     who = " · ".join(v for v in (device, channel) if v != "all") or "all visits"
     title = label(f"{mode.capitalize()} {unit} funnel: {who}", "转化漏斗")
     if len(ev) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     f = funnel(ev, unit=unit, mode=mode, start=start, end=end)
     order = _order(f["step"])
     d = f.assign(step=f["step"].astype(str))

@@ -17,7 +17,7 @@ import seaborn as sns
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from ._style import label, use_cjk_font
+from ._style import label, new_axes, no_data, require_columns, use_cjk_font
 
 __all__ = [
     "factor_label",
@@ -49,31 +49,6 @@ def factor_label(factor: str) -> str:
     'other'
     """
     return label(*_FACTORS[factor]) if factor in _FACTORS else str(factor)
-
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
-def _need(data, columns, func):
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}(): `data` must be a pandas DataFrame, got {type(data).__name__}.")
-    missing = [c for c in columns if c is not None and c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{func}(): `data` lacks the column(s) {missing}; it has {list(data.columns)}. "
-            f"Pass the column names as options or rename the columns first."
-        )
-
-
-def _empty(ax, title):
-    ax.text(0.5, 0.5, "no data to draw", ha="center", va="center", transform=ax.transAxes)
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
 
 
 def _money(v: float) -> str:
@@ -112,12 +87,12 @@ def plot_period_series(data, *, period_col: str = "period", value_col: str = "pa
     1
     """
     func = "plot_period_series"
-    ax = _axes(ax)
-    _need(data, [period_col, value_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [period_col, value_col])
     title = label("Weekly paid amount and the compared periods", "周支付金额与对比期")
     d = data[[period_col, value_col]].dropna()
     if len(d) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     sns.lineplot(data=d, x=period_col, y=value_col, marker="o", markersize=3,
                  linewidth=1.3, color="#444444", ax=ax)
     handles, names = [], []
@@ -167,8 +142,8 @@ def plot_factor_change(data, *, factor_col: str = "factor", base_col: str = "bas
     2
     """
     func = "plot_factor_change"
-    ax = _axes(ax)
-    _need(data, [factor_col, base_col, current_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [factor_col, base_col, current_col])
     title = label("How much each driver changed", "各因素变化率")
     base = data[base_col].to_numpy(dtype=float)
     cur = data[current_col].to_numpy(dtype=float)
@@ -176,7 +151,7 @@ def plot_factor_change(data, *, factor_col: str = "factor", base_col: str = "bas
         change = np.where(base != 0, cur / base - 1, np.nan)
     names = [factor_label(f) for f in data[factor_col]]
     if len(data) == 0 or not np.isfinite(change).any():
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     colors = [_DOWN if c < 0 else _UP for c in np.nan_to_num(change)]
     ax.bar(names, np.nan_to_num(change), color=colors, width=0.6)
     for i, c in enumerate(change):
@@ -224,11 +199,11 @@ def plot_waterfall(data, *, base_value: float, current_value: float,
     5
     """
     func = "plot_waterfall"
-    ax = _axes(ax)
-    _need(data, [factor_col, value_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [factor_col, value_col])
     title = label("GMV change by driver", "GMV变化归因")
     if len(data) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     vals = data[value_col].to_numpy(dtype=float)
     names = ([label("base GMV", "基期")] + [factor_label(f) for f in data[factor_col]]
              + [label("current GMV", "当期")])
@@ -296,11 +271,11 @@ def plot_segment_contributions(data, *, segment_col: str, factor_col: str = "fac
     ['app', 'pc']
     """
     func = "plot_segment_contributions"
-    ax = _axes(ax)
-    _need(data, [segment_col, factor_col, value_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [segment_col, factor_col, value_col])
     title = label(f"Contribution to ΔGMV by {segment_col} and driver", "分维度归因")
     if len(data) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     d = data[[segment_col, factor_col, value_col]].copy()
     seg_order = [str(s) for s in dict.fromkeys(d[segment_col].astype(str))]
     fac_order = list(dict.fromkeys(d[factor_col].astype(str)))
@@ -356,11 +331,11 @@ def plot_order_dependence(data, *, order_col: str = "order", factor_col: str = "
     True
     """
     func = "plot_order_dependence"
-    ax = _axes(ax)
-    _need(data, [order_col, factor_col, value_col], func)
+    ax = new_axes(ax)
+    require_columns(func, data, [order_col, factor_col, value_col])
     title = label("Same data, different orders, different answers", "连环替代法的顺序依赖")
     if len(data) == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data to draw", title=title)
     d = data[[order_col, factor_col, value_col]].copy()
     d[factor_col] = d[factor_col].map(factor_label)
     d[order_col] = d[order_col].astype(str)

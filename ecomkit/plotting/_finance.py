@@ -16,7 +16,7 @@ import seaborn as sns
 from matplotlib.dates import DateFormatter
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from ._style import label, use_cjk_font
+from ._style import label, new_axes, no_data, require_columns, use_cjk_font
 
 __all__ = [
     "plot_channel_heatmap",
@@ -67,33 +67,6 @@ _NAMES = {
 
 
 # ------------------------------------------------------------------ helpers ----
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
-def _need(func: str, data, columns, *, what: str) -> None:
-    """A clear error when ``data`` is not a frame with ``columns``."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}(): `data` must be a pandas DataFrame ({what}), got "
-                        f"{type(data).__name__}.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{func}(): `data` lacks the column(s) {missing} ({what}); "
-                         f"it has {list(map(str, data.columns))}.")
-
-
-def _empty(ax, text: str = "no data in this window"):
-    """Say so on the chart instead of failing on an empty frame."""
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes,
-            color="0.4")
-    ax.set(xticks=[], yticks=[])
-    return ax
-
-
 def _month_label(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m") for v in values]
 
@@ -176,11 +149,11 @@ def plot_pnl_waterfall(data, *, period=None, ax=None):
     16
     """
     func = "plot_pnl_waterfall"
-    _need(func, data, ("period", "line", "amount"),
+    require_columns(func, data, ("period", "line", "amount"),
           what="ecomkit.pnl_long(ecomkit.pnl_table(...))")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     periods = pd.to_datetime(data["period"])
     when = periods.max() if period is None else _period(period, func)
     rows = data.loc[(periods == when).to_numpy()]
@@ -260,10 +233,10 @@ def plot_margins(data, *, margins=("gross_margin", "contribution_margin"),
     """
     func = "plot_margins"
     margins = [margins] if isinstance(margins, str) else list(margins)
-    _need(func, data, ["period", *margins], what="ecomkit.pnl_table(...)")
-    ax = _axes(ax)
+    require_columns(func, data, ["period", *margins], what="ecomkit.pnl_table(...)")
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     long = data.melt(id_vars="period", value_vars=margins, var_name="margin",
                      value_name="value")
     long["margin"] = [label(*_NAMES.get(m, (m, None))) for m in long["margin"]]
@@ -319,11 +292,11 @@ def plot_cost_ratios(data, *, mark=None, mark_label=None, base="net_sales", ax=N
     2
     """
     func = "plot_cost_ratios"
-    _need(func, data, ("period", "cost", "ratio"),
+    require_columns(func, data, ("period", "cost", "ratio"),
           what="long frame of ecomkit.cost_ratio(..., freq='M') results")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     frame = data.assign(period=pd.to_datetime(data["period"]),
                         cost=data["cost"].astype(str))
     sns.lineplot(data=frame, x="period", y="ratio", hue="cost", marker="o",
@@ -382,11 +355,11 @@ def plot_trend(data, *, y, hue=None, mark=None, mark_label=None, percent=False,
     'cost_per_order'
     """
     func = "plot_trend"
-    _need(func, data, ["period", y] + ([hue] if hue else []),
+    require_columns(func, data, ["period", y] + ([hue] if hue else []),
           what="a monthly table")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     frame = data.assign(period=pd.to_datetime(data["period"]))
     if hue:
         frame[hue] = frame[hue].astype(str)
@@ -449,11 +422,11 @@ def plot_channel_ratios(data, *, metrics, ref=None, ref_label=None, percent=Fals
     """
     func = "plot_channel_ratios"
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
-    _need(func, data, ["channel", *metrics], what="one row per channel")
-    ax = _axes(ax)
+    require_columns(func, data, ["channel", *metrics], what="one row per channel")
+    ax = new_axes(ax)
     frame = data.dropna(subset=metrics, how="all")
     if len(frame) == 0:
-        return _empty(ax)
+        return no_data(ax)
     long = frame.melt(id_vars="channel", value_vars=metrics, var_name="metric",
                       value_name="value")
     long["channel"] = long["channel"].astype(str)
@@ -518,10 +491,10 @@ def plot_channel_heatmap(data, *, value, fmt=".2f", relative=True, title=None,
     ['paid_search', 'social']
     """
     func = "plot_channel_heatmap"
-    _need(func, data, ("period", "channel", value), what="a long channel × month table")
-    ax = _axes(ax)
+    require_columns(func, data, ("period", "channel", value), what="a long channel × month table")
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     frame = data.assign(period=pd.to_datetime(data["period"]).dt.strftime("%Y-%m"),
                         channel=data["channel"].astype(str))
     order = list(dict.fromkeys(frame["channel"]))
@@ -577,11 +550,11 @@ def plot_refund_by_delivery(data, *, ax=None):
     2
     """
     func = "plot_refund_by_delivery"
-    _need(func, data, ("delivery", "orders", "refund_rate"),
+    require_columns(func, data, ("delivery", "orders", "refund_rate"),
           what="ecomkit.refund_rate_by_delivery(...)")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     frame = data.assign(delivery=data["delivery"].astype(str))
     sns.barplot(data=frame, x="delivery", y="refund_rate", hue="delivery",
                 palette=["#4c72b0", "#c44e52"][: len(frame)], legend=False, ax=ax)
@@ -630,11 +603,11 @@ def plot_delivery_days(data, *, late_days=None, ax=None):
     3
     """
     func = "plot_delivery_days"
-    _need(func, data, ("days", "share"),
+    require_columns(func, data, ("days", "share"),
           what="ecomkit.delivery_days(stat='distribution')")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     frame = data.groupby("days", as_index=False)["share"].sum()
     frame["late"] = frame["days"] > (late_days if late_days is not None else np.inf)
     sns.barplot(data=frame, x="days", y="share", hue="late",

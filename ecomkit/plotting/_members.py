@@ -18,7 +18,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 
-from ._style import cjk_font, label, use_cjk_font
+from ._style import cjk_font, label, no_data, require_columns, use_cjk_font
 
 __all__ = [
     "display_text",
@@ -95,23 +95,6 @@ def _axes(ax, figsize=(7, 4)):
     return ax
 
 
-def _empty(ax, title: str):
-    """Say on the chart that there is nothing to draw."""
-    ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
-
-
-def _check_columns(data, columns, func):
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}(): `data` must be a DataFrame, got {type(data).__name__}.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{func}(): `data` lacks the column(s) {missing}; it has {list(data.columns)}."
-        )
-
-
 def _month_labels(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m") for v in values]
 
@@ -146,11 +129,11 @@ def plot_buyer_profile(profile: pd.DataFrame, *, by: str | None = None,
     func = "plot_buyer_profile"
     if isinstance(profile, pd.DataFrame) and by is None and len(profile.columns):
         by = profile.columns[0]
-    _check_columns(profile, [by, value], func)
+    require_columns(func, profile, [by, value])
     ax = _axes(ax)
     title = f"Buyers by {by}"
     if profile.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = pd.DataFrame({
         "group": [display_text(v) if pd.notna(v) else "(missing)" for v in profile[by]],
         "value": profile[value].to_numpy(dtype=float),
@@ -198,11 +181,11 @@ def plot_new_vs_returning(table: pd.DataFrame, *, period_col: str = "period",
     4
     """
     func = "plot_new_vs_returning"
-    _check_columns(table, [period_col, type_col, value], func)
+    require_columns(func, table, [period_col, type_col, value])
     ax = _axes(ax)
     title = label("Buyers per month: new vs returning", "新老买家")
     if table.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     wide = table.pivot_table(index=period_col, columns=type_col, values=value,
                              aggfunc="sum", observed=False, fill_value=0).sort_index()
     x = np.arange(len(wide))
@@ -253,7 +236,7 @@ def plot_repurchase_methods(rates, *, highlight: str | None = "customers", ax=No
     ax = _axes(ax)
     title = label("Repurchase rate by definition", "复购率的不同口径")
     if rates.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = pd.DataFrame({"method": [str(m) for m in rates.index],
                       "rate": rates.to_numpy(dtype=float)})
     d["kind"] = np.where(d["method"] == highlight, "default", "variant")
@@ -304,11 +287,11 @@ def plot_cohort_heatmap(retention: pd.DataFrame, *, value: str = "retention",
     'Cohort (first purchase month)'
     """
     func = "plot_cohort_heatmap"
-    _check_columns(retention, ["cohort", "period", value], func)
+    require_columns(func, retention, ["cohort", "period", value])
     ax = _axes(ax, figsize=(8, 5))
     title = title or label("Cohort retention", "同期群留存率")
     if retention.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     wide = retention.pivot(index="cohort", columns="period", values=value).sort_index()
     if max_periods is not None:
         wide = wide.loc[:, [c for c in wide.columns if c <= max_periods]]
@@ -365,11 +348,11 @@ def plot_lifecycle_flows(counts: pd.DataFrame, *, ax=None):
     """
     func = "plot_lifecycle_flows"
     states = ["new", "retained", "reactivated", "churned"]
-    _check_columns(counts, ["period", *states], func)
+    require_columns(func, counts, ["period", *states])
     ax = _axes(ax, figsize=(8, 4.5))
     title = label("Customer lifecycle flows per month", "生命周期流转")
     if counts.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = counts.sort_values("period")
     x = np.arange(len(d))
     bottom = np.zeros(len(d))
@@ -420,7 +403,7 @@ def plot_gap_distribution(gaps, *, thresholds=None, binwidth: float | None = Non
     ax = _axes(ax)
     title = label("Days between purchases", "复购间隔分布")
     if values.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     if binwidth is None:
         binwidth = max(1.0, float(np.ceil(values.max() / 40)))
     sns.histplot(x=values, binwidth=binwidth, color="#8da0cb", ax=ax)
@@ -463,11 +446,11 @@ def plot_rfm_segments(segments: pd.DataFrame, *, segment_col: str = "segment",
     >>> [float(p.get_width()) for p in plot_rfm_segments(t).patches]
     [1.0, 2.0]
     """
-    _check_columns(segments, [segment_col], "plot_rfm_segments")
+    require_columns("plot_rfm_segments", segments, [segment_col])
     ax = _axes(ax)
     title = label("Customers per RFM segment", "RFM 客户分群")
     if segments.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     counts = segments[segment_col].value_counts(sort=False)
     if isinstance(segments[segment_col].dtype, pd.CategoricalDtype):
         counts = counts.reindex(segments[segment_col].cat.categories, fill_value=0)
@@ -515,17 +498,17 @@ def plot_p_alive(summary: pd.DataFrame, *, p_alive_col: str = "p_alive",
     'P(alive)'
     """
     func = "plot_p_alive"
-    _check_columns(summary, ["frequency", "recency", "T", p_alive_col], func)
+    require_columns(func, summary, ["frequency", "recency", "T", p_alive_col])
     ax = _axes(ax)
     unit = summary.attrs.get("freq", "W") if hasattr(summary, "attrs") else "W"
     unit_name = {"D": "days", "W": "weeks", "M": "months"}.get(unit, "periods")
     title = label("P(alive) vs time since last purchase", "存活概率")
     focus = segment not in (None, "all")
     if focus:
-        _check_columns(summary, [segment_col], func)
+        require_columns(func, summary, [segment_col])
         title += f" — {segment}"
     if summary.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     d = pd.DataFrame({
         "since": (summary["T"] - summary["recency"]).to_numpy(dtype=float),
         "p_alive": summary[p_alive_col].to_numpy(dtype=float),
@@ -582,11 +565,11 @@ def plot_cohort_repurchase(table: pd.DataFrame, *, cohort_col: str = "cohort",
     >>> len(ax.patches)
     2
     """
-    _check_columns(table, [cohort_col, value_col], "plot_cohort_repurchase")
+    require_columns("plot_cohort_repurchase", table, [cohort_col, value_col])
     ax = _axes(ax)
     title = title or label("90-day repurchase rate by first-purchase cohort", "首购同期群复购率")
     if table.empty:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     cohorts = [pd.Timestamp(c).strftime("%Y-%m") if not isinstance(c, str) else c
                for c in table[cohort_col]]
     d = pd.DataFrame({"cohort": cohorts, "rate": table[value_col].to_numpy(dtype=float)})
@@ -638,7 +621,7 @@ def plot_value_concentration(values, *, ax=None):
     title = label("Value concentration", "客户价值集中度")
     total = float(v.sum())
     if v.empty or total == 0:
-        return _empty(ax, title)
+        return no_data(ax, "no data", title=title)
     v = v.sort_values(ascending=False).to_numpy()
     x = np.r_[0.0, np.arange(1, len(v) + 1) / len(v)]
     y = np.r_[0.0, np.cumsum(v) / total]

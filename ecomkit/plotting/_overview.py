@@ -16,7 +16,7 @@ import seaborn as sns
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
 
-from ._style import label, use_cjk_font
+from ._style import label, new_axes, use_cjk_font
 
 __all__ = [
     "glossary_table",
@@ -56,14 +56,6 @@ _SIDE_ARROWS = (
     ("clv", "member"),
     ("fulfilment", "finance"),
 )
-
-
-def _check_ax(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
 
 
 def _box(ax, xy, text, *, width, height, color, alpha=1.0, fontsize=9, weight="normal",
@@ -141,7 +133,7 @@ def plot_metric_map(data=None, *, highlight=None, ax=None):
     True
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     counts = {}
     if data is not None:
         if "family" not in getattr(data, "columns", ()):
@@ -219,7 +211,7 @@ def plot_identity_tree(data, *, ax=None):
     True
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     if isinstance(data, pd.DataFrame):
         if len(data) != 1:
             raise ValueError(f"plot_identity_tree(): `data` must be one row of "
@@ -291,7 +283,7 @@ def plot_table_sizes(data, *, ax=None):
     ['orders', 'events']
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     for col in ("table", "rows"):
         if col not in getattr(data, "columns", ()):
             raise ValueError(f"plot_table_sizes(): `data` needs the columns 'table' and "
@@ -352,7 +344,7 @@ def plot_table_map(data, *, relations=None, ax=None):
     3
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     for col in ("table", "rows"):
         if col not in getattr(data, "columns", ()):
             raise ValueError("plot_table_map(): `data` needs the columns 'table' and 'rows'.")
@@ -459,7 +451,7 @@ def plot_family_counts(data, *, highlight=None, ax=None):
     """
     from ..catalog import FAMILIES
 
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     if "family" not in getattr(data, "columns", ()):
         raise ValueError("plot_family_counts(): `data` must be the glossary (a 'family' column).")
     counts = data["family"].value_counts()
@@ -518,7 +510,7 @@ def plot_revenue_bases(data, *, ax=None):
     ['GMV (placed)', 'Paid amount', 'Net sales']
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     values = pd.Series(dict(data), dtype="float64")
     if values.empty:
         raise ValueError("plot_revenue_bases(): `data` is empty; pass e.g. "
@@ -574,7 +566,7 @@ def plot_revenue_bridge(data, *, ax=None):
     3
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     need = ("step", "amount", "total")
     if any(c not in getattr(data, "columns", ()) for c in need) or len(data) == 0:
         raise ValueError("plot_revenue_bridge(): `data` needs rows with the columns "
@@ -638,7 +630,7 @@ def plot_data_window(data, *, start=None, end=None, value: str = "paid_amount",
     1
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     for col in (period, value):
         if col not in getattr(data, "columns", ()):
             raise ValueError(f"plot_data_window(): `data` lacks the column {col!r}.")

@@ -15,7 +15,7 @@ import seaborn as sns
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from ._style import label, use_cjk_font
+from ._style import label, new_axes, no_data, require_columns, use_cjk_font
 
 __all__ = [
     "plot_category_bars",
@@ -26,32 +26,6 @@ __all__ = [
 ]
 
 _CLASS_COLORS = {"A": "#4c72b0", "B": "#dd8452", "C": "#a5a5a5"}
-
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
-def _need(func: str, data, columns, *, what: str, param: str = "data") -> None:
-    """A clear error when ``data`` is not a frame with ``columns``."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}(): `{param}` must be a pandas DataFrame ({what}), "
-                        f"got {type(data).__name__}.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{func}(): `{param}` lacks the column(s) {missing} ({what}); "
-                         f"it has {list(map(str, data.columns))}.")
-
-
-def _empty(ax, text: str = "no data in this window"):
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes,
-            color="0.4")
-    ax.set(xticks=[], yticks=[])
-    return ax
 
 
 # ------------------------------------------------------------------ Pareto ----
@@ -98,12 +72,12 @@ def plot_pareto(data, *, value="paid_amount", thresholds=(0.8, 0.95), ax=None):
     4
     """
     func = "plot_pareto"
-    _need(func, data, (value, "cumulative_share", "abc_class"),
+    require_columns(func, data, (value, "cumulative_share", "abc_class"),
           what="ecomkit.abc_classes(...)")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     frame = data.dropna(subset=["abc_class"])
     if len(frame) == 0:
-        return _empty(ax, "nothing sold in this window")
+        return no_data(ax, "nothing sold in this window")
     frame = frame.sort_values(value, ascending=False, kind="mergesort")
     x = np.arange(1, len(frame) + 1)
     classes = frame["abc_class"].astype(str).to_numpy()
@@ -165,11 +139,11 @@ def plot_hot_items(data, *, ax=None):
     True
     """
     func = "plot_hot_items"
-    _need(func, data, ("category", "paid_amount", "is_hot"),
+    require_columns(func, data, ("category", "paid_amount", "is_hot"),
           what="ecomkit.hot_items(...)")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     frame = data.assign(
         category=data["category"].astype(str),
         item=np.where(data["is_hot"].astype(bool), "hot item", "other"),
@@ -234,11 +208,11 @@ def plot_category_bars(data, *, value, highlight=None, percent=False, ref=None,
     2
     """
     func = "plot_category_bars"
-    _need(func, data, ("category", value), what="one row per category")
-    ax = _axes(ax)
+    require_columns(func, data, ("category", value), what="one row per category")
+    ax = new_axes(ax)
     frame = data.dropna(subset=[value])
     if len(frame) == 0:
-        return _empty(ax)
+        return no_data(ax)
     frame = frame.assign(category=frame["category"].astype(str))
     frame = frame.sort_values(value, ascending=False, kind="mergesort")
     colors = {c: ("#c44e52" if c == highlight else "#4c72b0")
@@ -298,8 +272,8 @@ def plot_stockout_heatmap(data, *, products, start=None, end=None, ax=None):
     ['1', '2']
     """
     func = "plot_stockout_heatmap"
-    _need(func, data, ("date", "product_id", "on_hand_units"), what="shop.inventory")
-    ax = _axes(ax)
+    require_columns(func, data, ("date", "product_id", "on_hand_units"), what="shop.inventory")
+    ax = new_axes(ax)
     ids = list(products)
     dates = pd.to_datetime(data["date"])
     keep = data["product_id"].isin(ids).to_numpy()
@@ -309,7 +283,7 @@ def plot_stockout_heatmap(data, *, products, start=None, end=None, ax=None):
         keep = keep & (dates <= pd.Timestamp(end)).to_numpy()
     rows = data.loc[keep]
     if len(rows) == 0 or not ids:
-        return _empty(ax, "no inventory rows for these products")
+        return no_data(ax, "no inventory rows for these products")
     out = pd.DataFrame({"product_id": rows["product_id"].to_numpy(),
                         "date": dates[keep].dt.normalize().to_numpy(),
                         "out": (rows["on_hand_units"] == 0).to_numpy(dtype=float)})
@@ -369,11 +343,11 @@ def plot_refund_reasons(data, *, highlight=None, ax=None):
     ['apparel (n=10)', 'shoes (n=3)']
     """
     func = "plot_refund_reasons"
-    _need(func, data, ("category", "reason", "refunds"),
+    require_columns(func, data, ("category", "reason", "refunds"),
           what="refunds per category and reason")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     if len(data) == 0 or float(data["refunds"].sum()) == 0:
-        return _empty(ax, "no refunds in this window")
+        return no_data(ax, "no refunds in this window")
     frame = data.assign(category=data["category"].astype(str),
                         reason=data["reason"].astype(str))
     rows = list(dict.fromkeys(frame["category"]))

@@ -56,3 +56,37 @@ def use_cjk_font(ax) -> None:
         return
     for text in [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels()]:
         text.set_fontfamily(name)
+
+
+def new_axes(ax):
+    """``ax``, or the Axes of a new pyplot figure when it is None."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots()
+    return ax
+
+
+def require_columns(func: str, data, columns, *, what: str | None = None, param: str = "data") -> None:
+    """A clear error when ``data`` is not a DataFrame holding ``columns``."""
+    import pandas as pd
+
+    note = f" ({what})" if what else ""
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{func}(): `{param}` must be a pandas DataFrame{note}, got {type(data).__name__}.")
+    missing = [c for c in columns if c is not None and c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"{func}(): `{param}` lacks the column(s) {missing}{note}; it has "
+            f"{list(map(str, data.columns))}. Pass the column names as options or rename "
+            "the columns first."
+        )
+
+
+def no_data(ax, text: str = "no data in this window", *, title: str | None = None):
+    """Say so on the chart instead of failing on an empty frame."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.4")
+    ax.set(xticks=[], yticks=[])
+    if title is not None:
+        ax.set(title=title)
+    return ax

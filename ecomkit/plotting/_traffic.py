@@ -18,7 +18,7 @@ import seaborn as sns
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from ._style import cjk_font, label, use_cjk_font
+from ._style import cjk_font, label, new_axes, no_data, require_columns, use_cjk_font
 
 __all__ = [
     "plot_bounce_rates",
@@ -43,26 +43,6 @@ _BOUNCE_LABELS = {
     "ga4": "GA4",
     "sycm": "sycm",
 }
-
-
-def _check_ax(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
-def _need(data, columns, func):
-    have = list(getattr(data, "columns", []))
-    missing = [c for c in columns if c not in have]
-    if missing:
-        raise ValueError(f"{func}(): `data` lacks the column(s) {missing}; it has {have}.")
-
-
-def _empty(ax, text="no data in this window"):
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-    return ax
 
 
 def _can_draw(text: str) -> bool:
@@ -95,7 +75,7 @@ def _shade_campaigns(ax, campaigns, lo, hi):
     """Shade pre-heat (light) and sale (darker) periods that overlap [lo, hi]."""
     if campaigns is None or len(campaigns) == 0:
         return []
-    _need(campaigns, ["start", "end"], "plot_traffic_trend")
+    require_columns("plot_traffic_trend", campaigns, ["start", "end"])
     pal = sns.color_palette("Oranges", 5)
     pre_color, sale_color = pal[1], pal[3]
     drawn = set()
@@ -154,11 +134,11 @@ def plot_traffic_trend(data, *, metrics: Sequence[str] = ("uv", "sessions", "pv"
     2
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
-    _need(data, [period, *metrics], "plot_traffic_trend")
+    require_columns("plot_traffic_trend", data, [period, *metrics])
     if len(data) == 0:
-        _empty(ax)
+        no_data(ax)
     else:
         long = data.melt(id_vars=[period], value_vars=metrics, var_name="metric",
                          value_name="value")
@@ -215,10 +195,10 @@ def plot_mix_over_time(data, *, by: str = "channel", value: str = "uv",
     2
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
-    _need(data, [period, by, value], "plot_mix_over_time")
+    ax = new_axes(ax)
+    require_columns("plot_mix_over_time", data, [period, by, value])
     if len(data) == 0:
-        _empty(ax)
+        no_data(ax)
     else:
         wide = data.pivot_table(index=period, columns=by, values=value, aggfunc="sum",
                                 observed=True, fill_value=0).sort_index()
@@ -272,13 +252,13 @@ def plot_bounce_rates(data, *, by: str | None = None, ax=None):
     True
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
-    _need(data, ["method", "bounce_rate"] + ([by] if by else []), "plot_bounce_rates")
+    ax = new_axes(ax)
+    require_columns("plot_bounce_rates", data, ["method", "bounce_rate"] + ([by] if by else []))
     d = data.assign(method=data["method"].map(lambda m: _BOUNCE_LABELS.get(m, m)))
     order = [v for k, v in _BOUNCE_LABELS.items() if k in set(data["method"])]
     order += [m for m in d["method"].unique() if m not in order]
     if d["bounce_rate"].notna().sum() == 0:
-        _empty(ax)
+        no_data(ax)
     elif by is None:
         sns.barplot(data=d, x="method", y="bounce_rate", hue="method", order=order,
                     hue_order=order, legend=False, ax=ax)
@@ -334,10 +314,10 @@ def plot_keywords(data, *, metric: str = "clicks", top: int = 10, ax=None):
     ['dress', 'shoes']
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
-    _need(data, ["keyword", "source", metric], "plot_keywords")
+    ax = new_axes(ax)
+    require_columns("plot_keywords", data, ["keyword", "source", metric])
     if len(data) == 0:
-        return _empty(ax)
+        return no_data(ax)
     keep = _top_keywords(data, metric, top)
     labels = safe_labels(keep)
     d = data[data["keyword"].isin(keep)].assign(
@@ -381,12 +361,12 @@ def plot_keyword_scatter(data, *, min_clicks: int = 1, ax=None):
     'CTR'
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
-    _need(data, ["source", "clicks", "ctr", "conversion_rate"], "plot_keyword_scatter")
+    ax = new_axes(ax)
+    require_columns("plot_keyword_scatter", data, ["source", "clicks", "ctr", "conversion_rate"])
     d = data[(data["clicks"] >= min_clicks) & data["ctr"].notna()
              & data["conversion_rate"].notna()]
     if len(d) == 0:
-        _empty(ax)
+        no_data(ax)
     else:
         d = d.assign(source=d["source"].astype(str))
         sns.scatterplot(data=d, x="ctr", y="conversion_rate", hue="source", size="clicks",
@@ -427,11 +407,11 @@ def plot_market_share(data, *, ax=None):
     2
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
-    _need(data, ["month", "user_share"], "plot_market_share")
+    ax = new_axes(ax)
+    require_columns("plot_market_share", data, ["month", "user_share"])
     cols = [c for c in ("user_share", "gmv_share") if c in data.columns]
     if len(data) == 0:
-        _empty(ax)
+        no_data(ax)
     else:
         names = {"user_share": label("user share (UV)", "用户份额"),
                  "gmv_share": label("GMV share", "交易额份额")}
@@ -475,10 +455,10 @@ def plot_market_ranks(data, *, ax=None):
     True
     >>> plt.close(fig)
     """
-    ax = _check_ax(ax)
-    _need(data, ["month", "traffic_rank", "gmv_rank"], "plot_market_ranks")
+    ax = new_axes(ax)
+    require_columns("plot_market_ranks", data, ["month", "traffic_rank", "gmv_rank"])
     if len(data) == 0:
-        _empty(ax)
+        no_data(ax)
         ax.invert_yaxis()
     else:
         names = {"traffic_rank": label("traffic rank", "流量排名"),
@@ -550,7 +530,7 @@ def plot_traffic_explorer(sessions, events=None, *, channel: str = "all",
     """
     from ..traffic import traffic_by_period
 
-    ax = _check_ax(ax)
+    ax = new_axes(ax)
     if metric not in _METRIC_LABELS:
         raise ValueError(f"plot_traffic_explorer(): unknown metric {metric!r}; use one of "
                          f"{list(_METRIC_LABELS)}.")
@@ -563,7 +543,7 @@ def plot_traffic_explorer(sessions, events=None, *, channel: str = "all",
     s = sessions.loc[keep]
     title = f"channel={channel}, device={device}"
     if len(s) == 0:
-        _empty(ax, f"no visits for {title}")
+        no_data(ax, f"no visits for {title}")
         ax.set(title=title)
         return ax
     trend = traffic_by_period(s, events if metric in ("pv", "bounce_rate") else None,
