@@ -111,8 +111,11 @@ def check(question_id: str, answer) -> Result:
 
     Examples
     --------
-    >>> r = check("nope.q1", 1)
-    ❌ nope.q1: call `start("<exercise>", trainee_id)` first: it loads your shop.
+    >>> shop = start("ex01", "alice")
+    >>> r = check("ex01.q1", ...)
+    ⏳ ex01.q1: not answered yet.
+    >>> r = check("ex01.q1", "many")
+    ❌ ex01.q1: the answer should be one number, but it is a str. Pass a number, e.g. `float(value)` or `table['column'].sum()`.
     """
     if not _context:
         res = Result(question_id, WRONG, 'call `start("<exercise>", trainee_id)` first: it loads your shop.')
