@@ -11,6 +11,7 @@ LAB_ARGS ?=
 
 .PHONY: install lab test lint demo report clean
 DATA ?= demo
+ENGINE ?= pandas
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +31,12 @@ test: $(STAMP)
 	$(PY) -m pytest -q --nbval-lax --nbval-current-env --nbval-cell-timeout=120 notebooks
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check ecomkit tests benchmarks
+	$(VENV)/bin/ruff check ecomkit tests benchmarks notebooks
 
-# run every notebook on a shop folder (DATA=path, default the demo) -> reports/index.html
+# run every notebook on a shop folder (DATA=path, default the demo; ENGINE=duckdb for a
+# shop whose events do not fit in memory) -> reports/index.html
 report: $(STAMP)
-	$(VENV)/bin/ecomkit report --data-dir $(DATA) --out reports
+	$(VENV)/bin/ecomkit report --data-dir $(DATA) --engine $(ENGINE) --out reports
 
 # regenerate the demo shop and its data dictionary (after a generator change)
 demo: $(STAMP)

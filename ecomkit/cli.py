@@ -339,6 +339,9 @@ def _add_report(subparsers) -> None:
                    help="first day of the analysis window (default: the data's)")
     p.add_argument("--end", type=_date, default=None, metavar="DATE",
                    help="last day of the analysis window (default: the data's)")
+    p.add_argument("--engine", choices=("pandas", "duckdb"), default="pandas",
+                   help="duckdb keeps the events table on disk and reads it out of core "
+                        "(for shops too large for memory; best with Parquet files)")
     p.add_argument("--no-input", action="store_true", help="hide the code cells")
     p.set_defaults(run=_run_report, parser=p)
 
@@ -351,7 +354,7 @@ def _run_report(args) -> int:
     params = {k: v for k, v in (("start", args.start), ("end", args.end)) if v}
     try:
         runs = run_report(args.data_dir, args.out, notebooks=args.notebooks,
-                          parameters=params, no_input=args.no_input)
+                          parameters=params, engine=args.engine, no_input=args.no_input)
     except ValueError as exc:
         return _fail(args.parser, str(exc).replace("run_report(): ", ""), code=2)
     failed = [r.name for r in runs if not r.ok]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._bunch import Bunch
+from .engine import TableOnDisk, open_shop
 
 __all__ = [
     "RECORD_MIME",
@@ -93,25 +94,18 @@ def read_records(notebook) -> dict:
     return found
 
 
-def open_shop(data_dir: str, *, tables: Sequence[str] | None = None) -> Bunch:
-    """The shop a notebook analyses: ``"demo"`` (the shipped demo shop) or a
-    folder that :func:`ecomkit.datasets.read_shop` accepts."""
-    from .datasets import load_demo_shop, read_shop
-
-    if str(data_dir) == "demo":
-        shop = load_demo_shop()
-        if tables is not None:
-            shop = Bunch(**{k: v for k, v in shop.items() if k in tables or k in ("stories", "params")})
-        return shop
-    return read_shop(data_dir, tables=tables)
-
-
-def sections(shop: Mapping, needs: Mapping[str, Sequence[str]], *, notebook: str) -> Bunch:
+def sections(shop: Mapping, needs: Mapping[str, Sequence[str]], *, notebook: str,
+             through_engine: Sequence[str] = ()) -> Bunch:
     """Which sections of a notebook can run on ``shop``.
 
     ``needs`` maps each section to the tables it reads. Prints one note that
     names the missing tables and the sections skipped because of them, and
     returns ``{section: bool}``.
+
+    With ``engine="duckdb"`` some tables stay on disk (see
+    :func:`ecomkit.engine.open_shop`): a section that needs such a table runs
+    only if it is listed in ``through_engine`` (it reads that table through
+    ``shop.engine``, never as a DataFrame); the others are skipped with a note.
 
     Examples
     --------
@@ -121,17 +115,31 @@ def sections(shop: Mapping, needs: Mapping[str, Sequence[str]], *, notebook: str
     >>> ok.sales, ok.funnel
     (True, False)
     """
+    unknown = set(through_engine) - set(needs)
+    if unknown:
+        raise ValueError(f"sections(): `through_engine` names {sorted(unknown)}, which are "
+                         f"not sections of `needs`.")
     ok = Bunch()
-    missing = {}
+    missing, on_disk = {}, {}
     for section, tables in needs.items():
         lacking = [t for t in tables if t not in shop]
-        ok[section] = not lacking
+        disk = [t for t in tables if t in shop and isinstance(shop[t], TableOnDisk)
+                and section not in through_engine]
+        ok[section] = not lacking and not disk
         for t in lacking:
             missing.setdefault(t, []).append(section)
+        for t in disk:
+            on_disk.setdefault(t, []).append(section)
     for table, secs in missing.items():
         print(
             f"Note for {notebook}: this shop has no `{table}` table, so these sections "
             f"are skipped: {', '.join(secs)}."
+        )
+    for table, secs in on_disk.items():
+        print(
+            f"Note for {notebook}: with engine='duckdb' the `{table}` table stays on disk, "
+            f"so these sections, which need it in memory, are skipped: {', '.join(secs)} "
+            f"(run with engine='pandas' for them)."
         )
     return ok
 
@@ -194,8 +202,11 @@ def data_window(shop: Mapping, start=None, end=None) -> tuple[pd.Timestamp, pd.T
     """
     for table, col in _TIME_COLUMNS:
         if table in shop and len(shop[table]):
-            ts = shop[table][col]
-            lo, hi = ts.min().normalize(), ts.max().normalize()
+            if isinstance(shop[table], TableOnDisk):
+                lo, hi = (t.normalize() for t in shop[table].time_span(col))
+            else:
+                ts = shop[table][col]
+                lo, hi = ts.min().normalize(), ts.max().normalize()
             break
     else:
         raise ValueError("data_window(): the shop has no sessions, orders or events to date it.")

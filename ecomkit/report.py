@@ -62,6 +62,7 @@ def run_report(
     *,
     notebooks=None,
     parameters: dict | None = None,
+    engine: str = "pandas",
     timeout: int = 300,
     no_input: bool = False,
     progress: bool = True,
@@ -79,6 +80,11 @@ def run_report(
     parameters : dict, optional
         Extra papermill parameters passed to every notebook that declares them
         (``start``, ``end``, ...); others are not passed to a notebook that lacks them.
+    engine : {"pandas", "duckdb"}, default="pandas"
+        Passed to every notebook that takes it: ``"duckdb"`` leaves the
+        ``events`` table on disk and reads it out of core (see
+        :func:`ecomkit.engine.open_shop`); sections that need every event in
+        memory are skipped with a note.
     timeout : int, default=300
         Seconds allowed per cell.
     no_input : bool, default=False
@@ -97,6 +103,10 @@ def run_report(
     from nbconvert import HTMLExporter
     from tqdm.auto import tqdm
 
+    from .engine import ENGINES
+
+    if engine not in ENGINES:
+        raise ValueError(f"run_report(): `engine` must be one of {list(ENGINES)}, got {engine!r}.")
     out = Path(out) if out is not None else Path("reports")
     out.mkdir(parents=True, exist_ok=True)
     paths = notebook_paths(names=notebooks)
@@ -108,7 +118,7 @@ def run_report(
     runs = []
     for path in tqdm(paths, desc="report", unit="notebook", disable=not progress):
         declared = pm.inspect_notebook(str(path))
-        params = {"data_dir": str(data_dir)}
+        params = {"data_dir": str(data_dir), "engine": engine}
         params.update(parameters or {})
         params = {k: v for k, v in params.items() if k in declared}
         executed = out / f"{path.stem}.ipynb"
@@ -127,11 +137,11 @@ def run_report(
             body, _ = exporter.from_notebook_node(nbformat.read(str(executed), as_version=4))
             page.write_text(body, encoding="utf-8")
         runs.append(NotebookRun(path.stem, seconds, not error, error, page.name))
-    _write_index(out, runs, data_dir, paths)
+    _write_index(out, runs, data_dir, paths, engine)
     return runs
 
 
-def _write_index(out: Path, runs, data_dir, paths) -> None:
+def _write_index(out: Path, runs, data_dir, paths, engine: str) -> None:
     import nbformat
 
     titles = {p.stem: _title(nbformat.read(str(p), as_version=4)) for p in paths}
@@ -145,7 +155,7 @@ def _write_index(out: Path, runs, data_dir, paths) -> None:
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>ecomkit report</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:4px 12px;text-align:left}}</style></head>
 <body><h1>ecomkit report · 电商运营分析报告</h1>
-<p>Shop: <code>{html.escape(str(data_dir))}</code> · generated {time.strftime('%Y-%m-%d %H:%M')}</p>
+<p>Shop: <code>{html.escape(str(data_dir))}</code> · engine {html.escape(engine)} · generated {time.strftime('%Y-%m-%d %H:%M')}</p>
 <table><tr><th>notebook</th><th>topic</th><th>time</th><th>status</th></tr>
 {''.join(rows)}</table></body></html>"""
     (out / "index.html").write_text(page, encoding="utf-8")

@@ -26,3 +26,22 @@ def test_report_renders_pages_and_an_index(tmp_path, other_shop_dir):
 def test_report_cli_rejects_a_missing_folder(capsys):
     assert main(["report", "--data-dir", "/no/such/shop"]) == 2
     assert "--data-dir" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_report_with_the_duckdb_engine(tmp_path, other_shop_dir, capsys):
+    out = tmp_path / "reports"
+    assert main(["report", "--data-dir", other_shop_dir, "--out", str(out), "--notebooks", "02",
+                 "--engine", "duckdb"]) == 0
+    assert "all ran" in capsys.readouterr().out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "engine duckdb" in index
+    page = (out / "02_conversion.html").read_text(encoding="utf-8")
+    assert "stays on disk" in page  # the skip note is part of the report
+
+
+def test_report_rejects_an_unknown_engine(tmp_path, capsys):
+    with pytest.raises(ValueError, match="`engine` must be one of"):
+        run_report("demo", tmp_path, engine="spark", progress=False)
+    assert main(["report", "--engine", "spark"]) == 2
+    assert "invalid choice: 'spark'" in capsys.readouterr().err
