@@ -173,6 +173,11 @@ def test_session_summary_adds_up_to_the_traffic_metrics(shop):
         ek.views_per_session(shop.sessions, shop.events, **win), rel=RTOL)
     assert s["duration_s"].mean() == pytest.approx(
         ek.avg_session_duration(shop.sessions, **win), rel=RTOL)
+    engaged = (s["duration_s"] > 10) | (s["page_views"] >= 2) | s["paid"]
+    assert 1 - engaged.mean() == pytest.approx(
+        ek.bounce_rate(shop.sessions, shop.events, method="ga4", **win), rel=RTOL)
+    paid_ids = shop.events.loc[shop.events["event_type"] == "payment", "session_id"]
+    assert s["paid"].sum() == in_window["session_id"].isin(paid_ids).sum()
 
 
 def test_session_summary_funnel_steps_are_the_closed_funnel(shop):

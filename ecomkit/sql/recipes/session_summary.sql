@@ -10,6 +10,7 @@
 --     跳出率 bounce rate      = AVG(bounced)            (single-page 口径)
 --     平均访问深度 views/visit = AVG(page_views)
 --     平均访问时长             = AVG(duration_s)
+--     GA4 bounce rate         = 1 - AVG(duration_s > 10 OR page_views >= 2 OR paid)
 --     closed funnel step k    = COUNT(*) WHERE funnel_step >= k
 --
 -- 口径
@@ -22,6 +23,7 @@
 --     each step at or after the previous one (ties count as in order); 0 when
 --     the visit has no product view.
 --   * bounced: exactly one page view (one page plus an add-to-cart still bounced).
+--   * paid: the visit holds a payment event, in any order (GA4's key event).
 --
 -- Parameters
 --   $start_date  DATE  first day of the window on sessions.start_ts, inclusive; NULL = no lower bound
@@ -43,8 +45,9 @@
 --   duration_s   DOUBLE     end_ts - start_ts, seconds
 --   funnel_step  BIGINT     deepest closed-funnel step reached, 0 to 4
 --   bounced      BOOLEAN    exactly one page view
+--   paid         BOOLEAN    has a payment event
 --
--- pandas twin: none (a reduction); ecomkit.bounce_rate, views_per_session, avg_session_duration and funnel give its aggregates
+-- pandas twin: none (a reduction); ecomkit.bounce_rate (single_page, ga4), views_per_session, avg_session_duration and funnel give its aggregates
 
 WITH params AS (                -- the placeholders, typed once
     SELECT CAST($start_date AS TIMESTAMP)                AS window_start,  -- inclusive
@@ -58,10 +61,11 @@ visits AS (                     -- the visits that started in the window
     WHERE (p.window_start IS NULL OR s.start_ts >= p.window_start)
       AND (p.window_end IS NULL OR s.start_ts < p.window_end)
 ),
-counts AS (                     -- page views and all events of each visit that has any
+counts AS (                     -- page views, payments and all events of each visit that has any
     SELECT session_id,
            SUM(CASE WHEN event_type IN ('home_view', 'search', 'campaign_view',
                                         'product_view') THEN 1 ELSE 0 END) AS page_views,
+           SUM(CASE WHEN event_type = 'payment' THEN 1 ELSE 0 END)        AS payments,
            COUNT(*)                                                      AS events
     FROM events
     GROUP BY session_id
@@ -113,7 +117,8 @@ SELECT v.session_id,
             WHEN s2.session_id IS NOT NULL THEN 2
             WHEN s1.session_id IS NOT NULL THEN 1
             ELSE 0 END                                           AS funnel_step,
-       COALESCE(c.page_views, 0) = 1                             AS bounced
+       COALESCE(c.page_views, 0) = 1                             AS bounced,
+       COALESCE(c.payments, 0) > 0                               AS paid
 FROM visits AS v
 LEFT JOIN counts AS c ON c.session_id = v.session_id
 LEFT JOIN step1 AS s1 ON s1.session_id = v.session_id
