@@ -767,7 +767,8 @@ def sell_through_rate(
     orders : pandas.DataFrame
         ``order_id, paid_ts``.
     products : pandas.DataFrame, default=None
-        ``product_id, category``; needed for ``by="category"``.
+        ``product_id, category``; needed for ``by="category"``. Only its
+        products count: pass one category's products for that category's rate.
     by : {None, "product", "category"}, default=None
         ``None`` gives one number for the shop.
     method : {"ending_stock", "received"}, default="ending_stock"
@@ -838,12 +839,16 @@ order_id_col, quantity_col, paid_ts_col, category_col : str
 
 def _rate_table(per_product, by, products, func, *, num, den, name,
                 product_id_col, category_col, table):
-    """Sum per-product components to the ``by`` level and add num ÷ Σ den."""
-    if by is None:
-        return safe_divide(per_product[num].sum(), per_product[den].to_numpy().sum())
+    """Sum per-product components to the ``by`` level and add num ÷ Σ den.
+
+    With ``products``, only its products count (the assortment asked about).
+    """
     if products is not None:
         _check_products(products, func, product_id_col=product_id_col,
-                        columns={"category_col": category_col})
+                        columns={"category_col": category_col} if by == "category" else {})
+        per_product = per_product[per_product["product_id"].isin(products[product_id_col])]
+    if by is None:
+        return safe_divide(per_product[num].sum(), per_product[den].to_numpy().sum())
     if by == "category":
         per_product = per_product.assign(category=_category_of(
             per_product["product_id"], products, func, product_id_col=product_id_col,
@@ -1163,14 +1168,16 @@ def stockout_rate(
     *listed* when the day is on or after the product's ``launch_date``
     (when ``products`` is given; otherwise every row is listed) and *out of
     stock* when ``on_hand_units`` is 0. Days missing from ``inventory`` are
-    not counted.
+    not counted. With ``products``, only its products count: pass the
+    products of one category to get that category's rate.
 
     Parameters
     ----------
     inventory : pandas.DataFrame
         ``date, product_id, on_hand_units``.
     products : pandas.DataFrame, default=None
-        ``product_id, launch_date`` (and ``category`` for ``by="category"``).
+        ``product_id, launch_date`` (and ``category`` for ``by="category"``):
+        the products to count; inventory rows of other products are left out.
     by : {None, "product", "category"}, default=None
         ``None`` gives one number for the shop.
     start, end : date-like, default=None
@@ -1217,9 +1224,10 @@ def stockout_rate(
                        left_param="`inventory`", right_param="`products`")
         launch_of = pd.Series(launch.to_numpy(),
                               index=products[product_id_col].to_numpy())
-        # a product missing from `products` has no launch date: treat as listed
+        # `products` is the assortment counted: other products' rows are left out
+        counted = inv[product_id_col].isin(products[product_id_col]).to_numpy()
         ld = inv[product_id_col].map(launch_of)
-        listed = ~(inv[date_col] < ld).to_numpy(dtype=bool, na_value=False)
+        listed = counted & ~(inv[date_col] < ld).to_numpy(dtype=bool, na_value=False)
     rows = pd.DataFrame({
         "product_id": inv[product_id_col].to_numpy()[listed],
         "sku_days": 1,

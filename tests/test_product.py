@@ -430,6 +430,33 @@ def test_stockout_golden():
     pd.testing.assert_frame_equal(got, exp)
 
 
+@pytest.mark.golden("stockout_rate")
+def test_stockout_counts_only_the_products_given():
+    s = shop()
+    inv, products = s["inventory"], s["products"]
+    home = products[products["category"] == "home"]
+    # the home products alone: 5 listed SKU-days, 2 out (as in the category table above)
+    assert ep.stockout_rate(inv, products=home) == pytest.approx(2 / 5)
+    # the same as restricting the inventory by hand
+    assert ep.stockout_rate(inv[inv["product_id"].isin(home["product_id"])],
+                            products=home) == pytest.approx(2 / 5)
+    per = ep.stockout_rate(inv, products=home, by="product")
+    assert set(per["product_id"]) == set(home["product_id"]) & set(inv["product_id"])
+
+
+def test_sell_through_counts_only_the_products_given():
+    s = shop()
+    home = s["products"][s["products"]["category"] == "home"]
+    kw = dict(order_items=s["items"], orders=s["orders"], **JAN)
+    got = ep.sell_through_rate(s["inventory"], products=home, **kw)
+    table = ep.sell_through_rate(s["inventory"], products=s["products"], by="category", **kw)
+    assert got == pytest.approx(table.set_index("category").loc["home", "sell_through_rate"])
+    # by hand: the home products' inventory rows and order lines only
+    inv = s["inventory"][s["inventory"]["product_id"].isin(home["product_id"])]
+    items = s["items"][s["items"]["product_id"].isin(home["product_id"])]
+    assert got == pytest.approx(ep.sell_through_rate(inv, order_items=items, orders=s["orders"], **JAN))
+
+
 def test_stockout_empty_window_nan():
     assert np.isnan(ep.stockout_rate(make_inventory(), start="2030-01-01"))
 
