@@ -137,11 +137,13 @@ def _campaigns(campaigns, func, *, campaign_id_col, preheat_start_col, start_col
 
 
 def _phase_intervals(camp: pd.DataFrame, selected: np.ndarray, baseline_days: int,
-                     after_days: int) -> pd.DataFrame:
+                     after_days: int, span: tuple[int, int]) -> pd.DataFrame:
     """Time intervals ``[lo, hi)`` of each phase of the selected campaigns.
 
     Baseline and after are cut into 24-hour slots; a slot that overlaps any
-    campaign's pre-heat or sale (of the whole table) is dropped.
+    campaign's pre-heat or sale (of the whole table) is dropped, and so is a
+    slot outside ``span`` (the days the data cover, in ns: no data is not zero
+    sales). Pre-heat and sale are cut to ``span``.
     """
     has_ps = camp["preheat_start"].notna().to_numpy()
     first_all = np.where(has_ps, _ns(camp["preheat_start"].fillna(camp["start"])),
@@ -157,15 +159,25 @@ def _phase_intervals(camp: pd.DataFrame, selected: np.ndarray, baseline_days: in
         hi = lo + _DAY
         # drop slots touching any campaign (a phase must be campaign-free)
         touched = (lo[:, None] < end_all[None, :]) & (hi[:, None] > first_all[None, :])
-        clean = ~touched.any(axis=1)
+        clean = ~touched.any(axis=1) & (lo >= span[0]) & (hi <= span[1])
         parts.append(pd.DataFrame({"c": ci[clean], "phase": phase, "lo": lo[clean],
                                    "hi": hi[clean]}))
     pre = idx[has_ps[idx]]
-    parts.append(pd.DataFrame({"c": pre, "phase": "preheat", "lo": first_all[pre],
-                               "hi": start_all[pre]}))
-    parts.append(pd.DataFrame({"c": idx, "phase": "burst", "lo": start_all[idx],
-                               "hi": end_all[idx]}))
+    for phase, c, lo, hi in (("preheat", pre, first_all[pre], start_all[pre]),
+                             ("burst", idx, start_all[idx], end_all[idx])):
+        lo, hi = np.clip(lo, *span), np.clip(hi, *span)
+        parts.append(pd.DataFrame({"c": c, "phase": phase, "lo": lo, "hi": hi})[hi > lo])
     return pd.concat(parts, ignore_index=True)
+
+
+def _data_span(*times: pd.Series) -> tuple[int, int]:
+    """``[first midnight, midnight after the last day)`` of the times, in ns."""
+    lo = [t.min() for t in times if t.notna().any()]
+    if not lo:
+        return (0, 0)
+    hi = max(t.max() for t in times if t.notna().any())
+    return (_ns(pd.Series([min(lo).normalize()]))[0],
+            _ns(pd.Series([hi.normalize() + pd.Timedelta(days=1)]))[0])
 
 
 def _phase_table(orders, campaigns, func, *, sessions, events, baseline_days,
@@ -188,7 +200,9 @@ def _phase_table(orders, campaigns, func, *, sessions, events, baseline_days,
     for p in ("order_amount_col", "paid_amount_col"):
         check_numeric(orders, cols[p], func, param=p, table="orders",
                       nonnegative=True)
-    iv = _phase_intervals(camp, selected, baseline_days, after_days)
+    # the days the orders cover: a baseline day before the first one is unknown, not zero
+    iv = _phase_intervals(camp, selected, baseline_days, after_days,
+                          _data_span(order_ts, paid_ts))
     lo, hi = iv["lo"].to_numpy(), iv["hi"].to_numpy()
     # every measure is a sum over time: sort once, then cumulative sums
     measures = {}

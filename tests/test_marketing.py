@@ -71,7 +71,8 @@ PH = pd.CategoricalDtype(["baseline", "preheat", "burst", "after"], ordered=True
 def test_campaign_phases_golden():
     got = mk.campaign_phases(make_campaign_orders(), campaigns=make_campaigns(),
                              baseline_days=7, after_days=2)
-    # c2 (starts Mar 1, listed first): baseline Feb 23-29, 7 days: o1 100 + o2 140
+    # c2 (starts Mar 1, listed first): baseline Feb 23-29, but the data start on
+    #   Feb 24 (o1): 6 days Feb 24-29: o1 100 + o2 140
     #   no pre-heat; burst Mar 1: o3 500; after Mar 2-3: o4 80 over 2 days
     # c1: baseline = 7 slots Feb 27..Mar 4 minus Mar 1 (c2's sale) = 6 days:
     #   o2 140 + o4 80; pre-heat Mar 5-8 (3 days): placed o5 300 + o6 400, paid 0;
@@ -79,20 +80,20 @@ def test_campaign_phases_golden():
     exp = pd.DataFrame({
         "campaign_id": [2, 2, 2, 2, 1, 1, 1, 1],
         "phase": pd.Categorical(list(PH.categories) * 2, dtype=PH),
-        "phase_start": pd.to_datetime(["2024-02-23", NaT, "2024-03-01", "2024-03-02",
+        "phase_start": pd.to_datetime(["2024-02-24", NaT, "2024-03-01", "2024-03-02",
                                        "2024-02-27", "2024-03-05", "2024-03-08",
                                        "2024-03-10"]),
         "phase_end": pd.to_datetime(["2024-03-01", NaT, "2024-03-02", "2024-03-04",
                                      "2024-03-05", "2024-03-08", "2024-03-10",
                                      "2024-03-12"]),
-        "days": [7.0, 0.0, 1.0, 2.0, 6.0, 3.0, 2.0, 2.0],
+        "days": [6.0, 0.0, 1.0, 2.0, 6.0, 3.0, 2.0, 2.0],
         "gmv": [240.0, np.nan, 500.0, 80.0, 220.0, 700.0, 600.0, 120.0],
         "paid_amount": [240.0, np.nan, 500.0, 80.0, 220.0, 0.0, 1000.0, 120.0],
-        "gmv_per_day": [240 / 7, np.nan, 500.0, 40.0, 220 / 6, 700 / 3, 300.0, 60.0],
-        "orders_per_day": [2 / 7, np.nan, 1.0, 0.5, 2 / 6, 2 / 3, 0.5, 0.5],
-        "paid_amount_per_day": [240 / 7, np.nan, 500.0, 40.0, 220 / 6, 0.0, 500.0,
+        "gmv_per_day": [240 / 6, np.nan, 500.0, 40.0, 220 / 6, 700 / 3, 300.0, 60.0],
+        "orders_per_day": [2 / 6, np.nan, 1.0, 0.5, 2 / 6, 2 / 3, 0.5, 0.5],
+        "paid_amount_per_day": [240 / 6, np.nan, 500.0, 40.0, 220 / 6, 0.0, 500.0,
                                 60.0],
-        "paid_orders_per_day": [2 / 7, np.nan, 1.0, 0.5, 2 / 6, 0.0, 1.0, 0.5],
+        "paid_orders_per_day": [2 / 6, np.nan, 1.0, 0.5, 2 / 6, 0.0, 1.0, 0.5],
     })
     cols = list(exp.columns)
     pd.testing.assert_frame_equal(got[cols], exp, check_dtype=False)
@@ -135,13 +136,14 @@ def test_campaign_phases_no_clean_baseline_and_window():
 def test_campaign_uplift_golden():
     got = mk.campaign_uplift(make_campaign_orders(), campaigns=make_campaigns(),
                              baseline_days=7)
-    # c2: 500 / (240 / 7) - 1 ; c1: 500 / (220 / 6) - 1
+    # c2: 500 / (240 / 6) - 1 (6 baseline days: the data start on Feb 24);
+    # c1: 500 / (220 / 6) - 1
     exp = pd.DataFrame({
         "campaign_id": [2, 1],
-        "baseline_days_used": [7.0, 6.0],
-        "baseline_per_day": [240 / 7, 220 / 6],
+        "baseline_days_used": [6.0, 6.0],
+        "baseline_per_day": [240 / 6, 220 / 6],
         "campaign_per_day": [500.0, 500.0],
-        "uplift": [500 / (240 / 7) - 1, 500 / (220 / 6) - 1],
+        "uplift": [500 / (240 / 6) - 1, 500 / (220 / 6) - 1],
     })
     pd.testing.assert_frame_equal(got, exp)
     pre = mk.campaign_uplift(make_campaign_orders(), campaigns=make_campaigns(),
@@ -152,6 +154,26 @@ def test_campaign_uplift_golden():
                              baseline_days=7, basis="gmv")
     # c1 burst GMV 600 / 2 = 300 per day
     assert gmv.loc[1, "uplift"] == pytest.approx(300 / (220 / 6) - 1)
+
+
+@pytest.mark.golden("campaign_uplift", "campaign_phases")
+def test_days_without_data_are_not_zero_sales():
+    # a campaign 3 days after the first order: only those 3 days make its baseline
+    camp = pd.DataFrame({"campaign_id": [1], "preheat_start": [NaT],
+                         "start": [T("2024-01-04")], "end": [T("2024-01-05")]})
+    ts = pd.to_datetime(["2024-01-01 10:00", "2024-01-02 10:00", "2024-01-04 10:00"])
+    orders = pd.DataFrame({"order_ts": ts, "paid_ts": ts, "order_amount": [30.0, 30.0, 90.0],
+                           "paid_amount": [30.0, 30.0, 90.0]})
+    got = mk.campaign_uplift(orders, campaigns=camp, baseline_days=28).iloc[0]
+    # baseline Jan 1-3: 60 over 3 days = 20 a day (not 60 over 28); sale 90 a day
+    assert got["baseline_days_used"] == 3.0 and got["baseline_per_day"] == 20.0
+    assert got["uplift"] == pytest.approx(90 / 20 - 1)
+    # the after phase stops at the last day with data (Jan 4): nothing after the sale
+    ph = mk.campaign_phases(orders, campaigns=camp, after_days=7).set_index("phase")
+    assert ph.loc["after", "days"] == 0.0
+    # a sale entirely before the data: no days, NaN, never a made-up zero
+    early = camp.assign(start=T("2023-06-01"), end=T("2023-06-03"))
+    assert np.isnan(mk.campaign_uplift(orders, campaigns=early)["uplift"].iloc[0])
 
 
 def test_campaign_string_ids_tz_aware_unsorted_not_mutated():
