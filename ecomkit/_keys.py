@@ -322,14 +322,19 @@ def half_open(ts: pd.Series, lo, hi) -> np.ndarray:
 
 
 def _period_start_rows(ts: pd.Series, freq: str) -> pd.Series:
-    """First moment of the period of each timestamp, computed row by row."""
+    """First moment of the period of each timestamp, computed row by row.
+
+    Period keys keep the unit of ``ts`` whatever ``freq`` (``to_period()``
+    alone gives microseconds), so tables of every ``freq`` join with the data.
+    """
     if freq == "D":
         return ts.dt.normalize()
+    unit = np.datetime_data(ts.dtype)[0] if isinstance(ts.dtype, np.dtype) else ts.dtype.unit
     if getattr(ts.dtype, "tz", None) is not None:
         tz = ts.dtype.tz
         starts = ts.dt.tz_localize(None).dt.to_period(freq).dt.start_time
-        return starts.dt.tz_localize(tz)
-    return ts.dt.to_period(freq).dt.start_time
+        return starts.dt.as_unit(unit).dt.tz_localize(tz)
+    return ts.dt.to_period(freq).dt.start_time.dt.as_unit(unit)
 
 
 def period_codes(ts: pd.Series, freq: str) -> tuple[np.ndarray, pd.DatetimeIndex]:

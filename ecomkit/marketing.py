@@ -1541,6 +1541,10 @@ def new_customer_acquisition(
         p_first = None
     periods = (pd.DatetimeIndex([]) if p_first is None else
                pd.period_range(p_first, p_last, freq=freq).start_time)
+    # period keys in the unit of the data (period_range alone gives microseconds)
+    periods = periods.as_unit(np.datetime_data(paid["paid_ts"].dtype)[0]
+                              if isinstance(paid["paid_ts"].dtype, np.dtype)
+                              else paid["paid_ts"].dtype.unit)
     if by is None:
         grid = pd.Index(periods, name="period")
     else:

@@ -617,11 +617,9 @@ def _as_id(values: pd.Series) -> pd.Series:
 
 
 def _period_dtype(dtype, freq: str):
-    """The dtype of period starts computed by pandas from timestamps of ``dtype``."""
-    if freq == "D" or not pd.api.types.is_datetime64_any_dtype(dtype):
-        return dtype
-    empty = pd.Series([], dtype=dtype)
-    return empty.dt.to_period(freq).dt.start_time.dtype
+    """The dtype of period starts computed by ecomkit from timestamps of ``dtype``:
+    the same unit and zone, whatever ``freq``."""
+    return dtype
 
 
 def _conform(result: pd.DataFrame, recipe: Recipe, types: _Types,
