@@ -1,6 +1,5 @@
 """Period keys: one dtype whatever ``freq``, so period tables join with each other."""
 
-import pandas as pd
 import pytest
 
 import ecomkit as ek
@@ -43,4 +42,4 @@ def test_weekly_and_monthly_tables_join(shop):
     paid = ek.revenue_by_period(shop.orders, freq="W", basis="paid_amount")
     joined = weekly.merge(paid, on="period", how="inner")
     assert len(joined) == len(paid) > 0  # every week with sales finds its traffic row
-    assert joined["period"].dt.dayofweek.eq(0).all()  # Mondays
+    assert joined["period"].dt.day_of_week.eq(0).all()  # Mondays
