@@ -21,6 +21,9 @@ customer, product, day ...) are read into pandas as usual.
   engine runs the SQL over the shop's files. Both give the same frame (tested).
 * ``shop.engine.events(types)`` — the events of a few types only (checkout and
   payment, say) as a DataFrame: with DuckDB only those rows leave the file.
+* ``shop.engine.summarise(recipe, select)`` — a recipe aggregated further in
+  SQL (bounce rate per channel from ``session_summary``): only the answer
+  reaches pandas.
 * ``shop.engine.sql(query)`` — any DuckDB query over the shop's tables by name
   (frames in place with pandas, the files with DuckDB).
 
@@ -251,6 +254,23 @@ class _Engine:
         keep = table["event_type"].isin(list(types))
         out = table.loc[keep] if columns is None else table.loc[keep, list(columns)]
         return out.reset_index(drop=True)
+
+    def summarise(self, recipe: str, select: str, **params) -> pd.DataFrame:
+        """Aggregate the rows of a recipe in SQL and return only the aggregate.
+
+        ``select`` is a query that reads the recipe's output as a table named
+        like the recipe, e.g. ``"SELECT channel, avg(page_views) AS depth FROM
+        session_summary GROUP BY channel"``; ``params`` are the recipe's
+        (``start``, ``end``, ``freq``, ``as_of``). A reduction such as
+        ``session_summary`` has one row per visit (tens of millions in a large
+        shop): summarised inside DuckDB, only the answer reaches pandas. Both
+        engines run it with DuckDB (over the frames in place with pandas).
+        """
+        from .sql import get_recipe, recipe_params
+
+        values = recipe_params(recipe, **params)
+        body = get_recipe(recipe).body.strip().rstrip(";")
+        return self.sql(f"WITH {recipe} AS (\n{body}\n)\n{select}", **values)
 
     def sql(self, query: str, **params) -> pd.DataFrame:
         """Run a DuckDB query over the shop's tables (named as in the schema).

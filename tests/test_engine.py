@@ -208,3 +208,23 @@ def test_an_events_slice_checks_its_types():
     assert len(shop.engine.events("payment")) == (shop.events["event_type"] == "payment").sum()
     with pytest.raises(ValueError, match="no `events` table"):
         open_shop("demo", tables=["orders"]).engine.events(["payment"])
+
+
+def test_summarise_aggregates_a_recipe_inside_duckdb(both):
+    mem, disk = both
+    select = ("SELECT CAST(device AS VARCHAR) AS device, count(*) AS visits, sum(page_views) AS pv, "
+              "avg(CASE WHEN bounced THEN 1.0 ELSE 0.0 END) AS bounce FROM session_summary "
+              "GROUP BY ALL ORDER BY device")
+    lo, hi = data_window(mem)
+    kw = {"start": str(lo.date()), "end": str((lo + pd.Timedelta(days=40)).date())}
+    got, want = disk.engine.summarise("session_summary", select, **kw), mem.engine.summarise(
+        "session_summary", select, **kw)
+    pd.testing.assert_frame_equal(got, want)
+    rows = mem.engine.run("session_summary", **kw)  # the rows it aggregates
+    by_hand = rows.groupby(rows["device"].astype(str)).agg(
+        visits=("session_id", "size"), pv=("page_views", "sum"), bounce=("bounced", "mean"))
+    assert got.set_index("device")["visits"].to_dict() == by_hand["visits"].to_dict()
+    assert got.set_index("device")["pv"].to_dict() == by_hand["pv"].to_dict()
+    assert got.set_index("device")["bounce"].to_numpy() == pytest.approx(by_hand["bounce"].to_numpy())
+    with pytest.raises(ValueError, match="takes no `as_of`"):
+        mem.engine.summarise("session_summary", select, as_of="2024-01-01")
