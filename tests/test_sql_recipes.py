@@ -619,3 +619,23 @@ def test_cli_sql_errors(capsys, argv, match):
 
     assert main(argv) == 2
     assert match in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("frame, keys, want", [
+    (pd.DataFrame({"a": [1, 1, 2], "b": [3, 4, 0]}), ["a", "b"], True),
+    (pd.DataFrame({"a": [1, 1, 2], "b": [4, 3, 0]}), ["a", "b"], False),
+    (pd.DataFrame({"a": [2, 1], "b": [0, 1]}), ["a", "b"], False),
+    (pd.DataFrame({"a": [1, 1], "b": [1, 1]}), ["a", "b"], True),  # ties
+    (pd.DataFrame({"a": [1.0, np.nan]}), ["a"], False),  # missing: left to the sort
+    (pd.DataFrame({"a": ["x", "y"]}), ["a"], False),  # text: left to the sort
+    (pd.DataFrame({"a": pd.Categorical(["b", "a"], categories=["b", "a"], ordered=True)}),
+     ["a"], True),  # categories in their level order
+    (pd.DataFrame({"t": pd.to_datetime(["2024-01-02", "2024-01-01"])}), ["t"], False),
+], ids=range(8))
+def test_rows_already_in_order_are_not_sorted_again(frame, keys, want):
+    from ecomkit.sql._engine import _already_sorted
+
+    assert _already_sorted(frame, keys) is want
+    if want:  # the check agrees with sorting
+        pd.testing.assert_frame_equal(
+            frame, frame.sort_values(keys, kind="stable").reset_index(drop=True))

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._schema import TABLES, dtype_for
@@ -656,10 +657,35 @@ def _conform(result: pd.DataFrame, recipe: Recipe, types: _Types,
             column = column.astype(target)
         out[col] = column
     keys = _SORT.get(recipe.name, [])
-    if keys and len(out) > 1:
+    if keys and len(out) > 1 and not _already_sorted(out, keys):
         out = out.sort_values(keys, kind="stable", na_position="last").reset_index(
             drop=True)
     return out
+
+
+def _already_sorted(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """True when the rows are in ``keys`` order already (the SQL's ORDER BY usually
+    gives it): a linear check instead of sorting tens of millions of rows again.
+    Keys with missing values or text are left to the sort."""
+    undecided = np.ones(len(frame) - 1, dtype=bool)  # pairs equal on the keys so far
+    for key in keys:
+        col = frame[key]
+        if col.isna().any():
+            return False
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            values = col.cat.codes.to_numpy()
+        elif pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(
+                col.dtype):
+            values = col.to_numpy()
+        else:
+            return False
+        prev, nxt = values[:-1], values[1:]
+        if (undecided & (nxt < prev)).any():
+            return False
+        undecided &= nxt == prev
+        if not undecided.any():
+            return True
+    return True
 
 
 def conform_result(name: str, result: pd.DataFrame, shop: Mapping | None = None, *,
