@@ -58,6 +58,11 @@ def id_codes(s) -> tuple[np.ndarray, int]:
     >>> id_codes(pd.Series([5, 7, 5]))
     (array([0, 2, 0]), 3)
     """
+    if isinstance(s, pd.Series) and not pd.api.types.is_integer_dtype(s.dtype):
+        # text ids: factorize the Series itself (Arrow's dictionary encoding for
+        # strings), about twice as fast as hashing Python objects
+        codes, uniques = pd.factorize(s)
+        return codes.astype("int64", copy=False), len(uniques)
     values = s if isinstance(s, np.ndarray) else id_values(s)
     if values.dtype.kind == "i" and len(values):
         lo, hi = int(values.min()), int(values.max())
@@ -200,50 +205,72 @@ def _raise_duplicate_sessions(session_ids: pd.Series, func: str, col: str):
 
 
 class SessionLookup:
-    """Where each event's session is in ``sessions``, for event-side ids ``eids``.
+    """Where each event's session is in ``sessions``.
 
-    Checks the session ids (set, unique, the same kind as ``eids``, which come
-    from :func:`nullable_id_values`). Compact integer ids use a table over the
-    id range (no hashing); other ids a hash index.
+    Checks the session ids (set, unique, the same kind in both tables).
+    ``eids`` are the events' session ids as integers and ``listed`` which
+    events have one (``None``: all). Compact integer ids are used as they are,
+    through a table over the id range (no hashing); other ids (text, sparse
+    integers) are factorized together, sessions first, so that an event's code
+    is its session's.
     """
 
-    def __init__(self, session_ids: pd.Series, eids: np.ndarray, func: str, col: str):
-        sids = _session_id_values(session_ids, func, col)
-        _check_same_id_kind(sids, eids, func, col)
-        self.n = n = len(sids)
-        self.slot = None
-        if sids.dtype.kind == "i" and n:
-            lo, hi = int(sids.min()), int(sids.max())
-            span = hi - lo + 1
-            if span <= 4 * n + 1024:
-                slot = sids - lo
-                if np.bincount(slot, minlength=span).max() > 1:
-                    _raise_duplicate_sessions(session_ids, func, col)
-                self.lo, self.span, self.slot = lo, span, slot
-                return
-        self.index = pd.Index(sids)
-        if not self.index.is_unique:
+    def __init__(self, session_ids: pd.Series, event_session_ids: pd.Series, func: str,
+                 col: str):
+        if session_ids.hasnans:
+            _session_id_values(session_ids, func, col)  # raises with the count
+        int_s = pd.api.types.is_integer_dtype(session_ids.dtype)
+        int_e = pd.api.types.is_integer_dtype(event_session_ids.dtype)
+        if len(session_ids) and len(event_session_ids) and int_s != int_e:
+            _check_same_id_kind(id_values(session_ids), id_values(event_session_ids.dropna()),
+                                func, col)
+        self.n = n = len(session_ids)
+        if int_s and int_e:
+            sids = session_ids.to_numpy(dtype="int64")
+            self.eids, self.listed = nullable_id_values(event_session_ids)
+        else:  # one code space for both sides: the sessions' codes are 0..n-1 if unique
+            codes, _ = pd.factorize(pd.concat([session_ids, event_session_ids],
+                                              ignore_index=True))
+            sids, self.eids = codes[:n].astype("int64"), codes[n:].astype("int64")
+            self.listed = None if (self.eids >= 0).all() else self.eids >= 0
+        lo = int(sids.min()) if n else 0
+        span = (int(sids.max()) - lo + 1) if n else 0
+        if span > 4 * n + 1024:  # sparse integer ids: a hash index
+            self.slot = None
+            self.index = pd.Index(sids)
+            if not self.index.is_unique:
+                _raise_duplicate_sessions(session_ids, func, col)
+            return
+        slot = sids - lo
+        if n and np.bincount(slot, minlength=span).max() > 1:
             _raise_duplicate_sessions(session_ids, func, col)
+        self.lo, self.span, self.slot = lo, span, slot
 
-    def positions(self, eids: np.ndarray) -> np.ndarray:
-        """Row position of each event's session (-1 when it is not listed)."""
+    def positions(self) -> np.ndarray:
+        """Row position of each event's session (-1 when it is not listed or has none)."""
+        eids = self.eids
         if self.slot is None:
-            return self.index.get_indexer(eids).astype("int64")
-        lut = np.full(self.span, -1, dtype="int64")
-        lut[self.slot] = np.arange(self.n)
-        e = eids - self.lo
-        inside = (e >= 0) & (e < self.span)
-        pos = np.full(len(e), -1, dtype="int64")
-        pos[inside] = lut[e[inside]]
+            pos = self.index.get_indexer(eids).astype("int64")
+        else:
+            lut = np.full(self.span, -1, dtype="int64")
+            lut[self.slot] = np.arange(self.n)
+            e = eids - self.lo
+            inside = (e >= 0) & (e < self.span)
+            pos = np.full(len(e), -1, dtype="int64")
+            pos[inside] = lut[e[inside]]
+        if self.listed is not None:
+            pos[~self.listed] = -1
         return pos
 
-    def counts(self, eids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Number of the events ``eids[mask]`` in each session (in session order)."""
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """Number of the events in ``mask`` in each session (in session order)."""
+        if self.listed is not None:
+            mask = mask & self.listed
         # eids[mask] is a temporary: keeping it alive makes big allocations slower
         if self.slot is None:
-            pos = self.index.get_indexer(eids[mask])
+            pos = self.index.get_indexer(self.eids[mask])
             return np.bincount(pos[pos >= 0], minlength=self.n)
-        e = eids[mask] - self.lo
+        e = self.eids[mask] - self.lo
         e = e[(e >= 0) & (e < self.span)]
         return np.bincount(e, minlength=self.span)[self.slot]
 

@@ -34,9 +34,7 @@ from ._keys import (
     group_agg,
     group_codes,
     id_codes,
-    id_values,
     isin_mask,
-    nullable_id_values,
     to_ticks,
     ts_ticks,
 )
@@ -92,12 +90,9 @@ class _Units:
             # by a column of sessions: group the sessions, then look up the
             # group of each event's session
             session_group, self.index = group_codes(sessions, by_cols)
-            eids, has_id = nullable_id_values(events[session_id_col])
-            eids = eids[keep]
-            pos = SessionLookup(sessions[session_id_col], eids, func,
-                                session_id_col).positions(eids)
-            if has_id is not None:
-                pos[~has_id[keep]] = -1  # an event without a session id
+            pos = SessionLookup(sessions[session_id_col],
+                                events[session_id_col][keep], func,
+                                session_id_col).positions()  # -1: no session id
             listed = pos >= 0  # events of sessions not in `sessions` are dropped
             keep = keep.copy()
             keep[np.flatnonzero(keep)[~listed]] = False
@@ -106,7 +101,7 @@ class _Units:
             gcode, self.index = group_codes(
                 events.loc[keep, by_cols].reset_index(drop=True), by_cols)
         self.keep = keep
-        ucodes, n_units = id_codes(id_values(events[unit_col])[keep])
+        ucodes, n_units = id_codes(events[unit_col][keep])
         if not by_cols:
             self.codes, self.n = ucodes, n_units
             self.group = np.zeros(n_units, dtype="int64")

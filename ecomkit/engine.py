@@ -58,6 +58,7 @@ __all__ = [
     "PandasEngine",
     "Shop",
     "TableOnDisk",
+    "TableOnDiskError",
     "open_shop",
 ]
 
@@ -90,6 +91,11 @@ class Shop(Bunch):
 
 
 # ------------------------------------------------------------ on-disk tables ---
+class TableOnDiskError(TypeError, AttributeError):
+    """An on-disk table used as a DataFrame. An AttributeError too, so that
+    ``hasattr`` and tools that probe attributes (IPython's display) get False."""
+
+
 class TableOnDisk:
     """A table that stays in its file; DuckDB reads it when asked.
 
@@ -194,7 +200,7 @@ class TableOnDisk:
         return pd.Timestamp(row["lo"].iloc[0]), pd.Timestamp(row["hi"].iloc[0])
 
     def _refuse(self, what: str):
-        return TypeError(
+        return TableOnDiskError(
             f"`{self.name}` stays on disk with engine='duckdb' (it is read out of core), "
             f"so it cannot be used as a DataFrame ({what}). Ask shop.engine.run(recipe, ...) "
             f"or shop.engine.sql('SELECT ... FROM {self.name}') for the result, use "

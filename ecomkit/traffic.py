@@ -55,10 +55,8 @@ from ._keys import (
     day_number,
     group_codes,
     id_codes,
-    id_values,
     isin_mask,
     local_days,
-    nullable_id_values,
     period_codes,
     period_start,
     to_ticks,
@@ -117,13 +115,10 @@ def _per_session_counts(
     Returns one int64 array per mask, aligned with ``session_ids``. Events of
     sessions that are not listed are ignored (see :class:`SessionLookup`).
     """
-    eids, listed = nullable_id_values(event_session_ids)
-    lookup = SessionLookup(session_ids, eids, func, col)
-    if listed is not None:
-        masks = [mask & listed for mask in masks]
+    lookup = SessionLookup(session_ids, event_session_ids, func, col)
     if lookup.n == 0:
         return [np.zeros(0, dtype="int64") for _ in masks]
-    return [lookup.counts(eids, mask) for mask in masks]
+    return [lookup.counts(mask) for mask in masks]
 
 
 # ---------------------------------------------------- sessions in a window ---
@@ -1693,7 +1688,7 @@ def sessionize(
                      what="visitor ids")
     check_no_missing(events, event_ts_col, func, param="event_ts_col",
                      what="timestamps")
-    vcodes, _ = pd.factorize(id_values(events[visitor_id_col]), sort=True)
+    vcodes, _ = pd.factorize(events[visitor_id_col], sort=True)
     ticks, unit = ts_ticks(ts)
     order = np.lexsort((ticks, vcodes))  # by visitor, then time
     v_sorted, t_sorted = vcodes[order], ticks[order]

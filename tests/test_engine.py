@@ -63,6 +63,12 @@ def test_using_a_table_on_disk_as_a_frame_says_what_to_do(both, use):
         use(both[1].events)
 
 
+def test_probing_a_table_on_disk_is_safe(both):
+    ev = both[1].events
+    assert not hasattr(ev, "memory_usage") and not hasattr(ev, "_repr_html_")
+    assert "TableOnDisk" in repr(ev)
+
+
 def _recipe_calls(shop):
     lo, hi = data_window(shop)
     mid = lo + (hi - lo) / 2
