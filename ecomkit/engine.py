@@ -52,6 +52,7 @@ import pandas as pd
 from ._bunch import Bunch
 
 __all__ = [
+    "DUCKDB_DEFAULTS",
     "ENGINES",
     "ON_DISK_DEFAULT",
     "DuckDBEngine",
@@ -66,6 +67,10 @@ __all__ = [
 ENGINES = ("pandas", "duckdb")
 #: tables left on disk by ``engine="duckdb"`` unless ``on_disk=`` says otherwise
 ON_DISK_DEFAULT = ("events",)
+#: DuckDB settings of ``engine="duckdb"`` unless ``config=`` says otherwise. DuckDB
+#: alone would take up to 80 % of the memory, next to the tables the notebook holds
+#: in pandas; with a cap it spills to disk instead (measured: benchmarks/README.md)
+DUCKDB_DEFAULTS = {"memory_limit": "4GB"}
 
 
 class Shop(Bunch):
@@ -423,7 +428,8 @@ def open_shop(data_dir, *, tables: Sequence[str] | None = None, engine: str = "p
         :data:`ON_DISK_DEFAULT`, ``("events",)``). Add ``"sessions"`` for a
         shop whose visits do not fit in memory either.
     config : dict, optional
-        DuckDB settings, e.g. ``{"memory_limit": "4GB", "threads": 2}``.
+        DuckDB settings, added to :data:`DUCKDB_DEFAULTS` (a 4 GB memory
+        limit), e.g. ``{"memory_limit": "8GB", "threads": 2}``.
 
     Returns
     -------
@@ -480,7 +486,7 @@ def open_shop(data_dir, *, tables: Sequence[str] | None = None, engine: str = "p
         loaded[t] = TableOnDisk(t, _file_of(folder, t))
     order = [*TABLES, "stories", "params"]  # the schema's order, as read_shop gives it
     shop = Shop({k: loaded[k] for k in order if k in loaded})
-    shop.engine = DuckDBEngine(shop, folder, config)
+    shop.engine = DuckDBEngine(shop, folder, {**DUCKDB_DEFAULTS, **(config or {})})
     return shop
 
 

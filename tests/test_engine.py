@@ -135,6 +135,12 @@ def test_duckdb_settings_reach_every_query(parquet_dir):
     assert len(shop.engine.run("funnel")) == 4
 
 
+def test_duckdb_has_a_memory_cap_by_default(parquet_dir):
+    shop = open_shop(parquet_dir, engine="duckdb")
+    limit = shop.engine.sql("SELECT current_setting('memory_limit') AS m")["m"].iloc[0]
+    assert limit.startswith(("3.7", "4.0", "3814"))  # 4GB as DuckDB prints it
+
+
 def test_sessions_too_can_stay_on_disk(parquet_dir, capsys):
     shop = open_shop(parquet_dir, engine="duckdb", on_disk=["events", "sessions"])
     assert isinstance(shop.sessions, TableOnDisk)
