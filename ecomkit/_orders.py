@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ._validation import check_no_missing, check_numeric, window_rows
@@ -65,3 +66,29 @@ def paid_purchases(orders, func: str, *, customer_id_col: str, paid_ts_col: str,
         check_numeric(paid, paid_amount_col, func, param="paid_amount_col",
                       table="orders", nonnegative=True)
     return paid
+
+
+#: how much of a refund net sales deduct: its goods part (default) or all of it
+REFUND_CAPS = ("goods", "none")
+
+
+def refund_goods_part(order_ids: pd.Series, refund_ts: pd.Series, amounts: np.ndarray,
+                      goods: np.ndarray) -> np.ndarray:
+    """The part of each refund that takes back goods, in the refunds' row order.
+
+    ``goods`` is the goods value (list − discount) of each refund's order. An
+    order's refunds count against it in refund-time order; whatever exceeds it
+    refunded shipping, which net sales never contained (Shopify: returns are
+    the goods returned, shipping refunds are a line of their own).
+
+    >>> refund_goods_part(pd.Series([1, 1, 2]), pd.Series(pd.to_datetime(
+    ...     ["2024-01-02", "2024-01-01", "2024-01-01"])), np.array([30.0, 80.0, 5.0]),
+    ...     np.array([100.0, 100.0, 50.0])).tolist()
+    [20.0, 80.0, 5.0]
+    """
+    frame = pd.DataFrame({"o": order_ids.array, "t": refund_ts.array, "a": amounts,
+                          "g": goods}, index=pd.RangeIndex(len(amounts)))
+    frame = frame.sort_values(["o", "t"], kind="stable")
+    before = frame.groupby("o", sort=False)["a"].cumsum() - frame["a"]
+    part = np.minimum(frame["a"], (frame["g"] - before).clip(lower=0))
+    return part.sort_index().to_numpy(dtype="float64")

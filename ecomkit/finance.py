@@ -27,6 +27,7 @@ import pandas as pd
 
 from ._catalog import register_metric
 from ._keys import period_codes, wall_time
+from ._orders import REFUND_CAPS, refund_goods_part
 from ._schema import CHANNELS, COST_TYPES, DEVICES
 from ._validation import (
     by_columns,
@@ -292,10 +293,28 @@ def _gmv_line(orders, win, c) -> pd.Series:
     return _sum_by({"gmv": amount}, win.keys(orders[c.order_ts][placed]))
 
 
-def _refund_line(refunds, win, c) -> pd.Series:
+def _refund_line(refunds, win, c, orders, order_index, refund_cap) -> pd.Series:
+    """Refunds booked on their refund date; with ``refund_cap="goods"`` only the
+    part that takes back goods (net sales never contained the shipping fee)."""
+    amount = refunds[c.refund_amount].to_numpy(dtype=float)
+    if refund_cap == "goods" and len(refunds):
+        pos = order_index.get_indexer(refunds[c.order_id])
+        paid = orders[c.paid_ts].notna().to_numpy()
+        orphan = (pos < 0) | ~paid[np.maximum(pos, 0)]
+        if orphan.any():
+            raise ValueError(
+                f"{win.func}(): {int(orphan.sum())} refund(s) refer to an order that is "
+                f"not a paid order in `orders`, e.g. order ids "
+                f"{refunds.loc[orphan, c.order_id].head(5).tolist()}; the goods part of a "
+                f"refund is found through its order. Pass the full orders table"
+                + (", or refund_cap='none' to deduct refund amounts as they are."
+                   if win.func == "pnl_table" else ".")
+            )
+        goods = (orders[c.list_amount].to_numpy(dtype=float)
+                 - orders[c.discount_amount].to_numpy(dtype=float))[pos]
+        amount = refund_goods_part(refunds[c.order_id], refunds[c.refund_ts], amount, goods)
     done = win.select(refunds[c.refund_ts])
-    amount = refunds[c.refund_amount].to_numpy(dtype=float)[done]
-    return _sum_by({"refunds": amount}, win.keys(refunds[c.refund_ts][done]))
+    return _sum_by({"refunds": amount[done]}, win.keys(refunds[c.refund_ts][done]))
 
 
 def _order_cogs(orders, order_items, c, order_index=None) -> np.ndarray:
@@ -387,6 +406,7 @@ def _ledger(
     win: _Window,
     c: _Cols,
     returned_goods: str = "restock",
+    refund_cap: str = "goods",
     gmv: bool = False,
     paid: tuple = ("list_amount", "discount_amount"),
 ) -> pd.DataFrame:
@@ -396,10 +416,12 @@ def _ledger(
     profit, contribution, margins) are added by :func:`_derive`.
     """
     check_option(returned_goods, _RETURNED_GOODS, func, param="returned_goods")
+    check_option(refund_cap, REFUND_CAPS, func, param="refund_cap")
+    capped = refunds is not None and refund_cap == "goods"
     order_names = ["order_id", "paid_ts", *paid]
     if gmv:
         order_names += ["order_ts", "order_amount"]
-    if order_items is not None and returned_goods == "restock" and refunds is not None:
+    if (order_items is not None and returned_goods == "restock" and refunds is not None) or capped:
         order_names += [n for n in ("list_amount", "discount_amount") if n not in paid]
     _check(orders, func, c, order_names, param="orders", hint="shop.orders")
     # one hash index of the order ids, reused by every lookup below
@@ -415,8 +437,10 @@ def _ledger(
     restock = order_items is not None and returned_goods == "restock"
     if refunds is not None:
         names = ["refund_ts", "refund_amount"]
-        if restock:  # the returned goods are found through their order
-            names += ["order_id", "is_return"]
+        if restock or capped:  # the goods refunded are found through their order
+            names += ["order_id"]
+        if restock:
+            names += ["is_return"]
         _check(refunds, func, c, names, param="refunds", hint="shop.refunds")
         stamps["refunds.refund_ts"] = refunds[c.refund_ts]
     if costs is not None:
@@ -428,13 +452,13 @@ def _ledger(
     check_same_tz(func, stamps)
     check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
                        order_items=order_items,
-                       refunds=refunds if restock else None)
+                       refunds=refunds if restock or capped else None)
 
     parts = [_paid_lines(orders, win, c, paid)]
     if gmv:
         parts.append(_gmv_line(orders, win, c))
     if refunds is not None:
-        parts.append(_refund_line(refunds, win, c))
+        parts.append(_refund_line(refunds, win, c, orders, order_index, refund_cap))
     if order_items is not None:
         parts.append(_cogs_line(orders, order_items, refunds, win, c, returned_goods,
                                 order_index))
@@ -497,7 +521,7 @@ def _per_period(values: pd.Series, win: _Window, name: str):
     name_zh="损益表 (利润瀑布)",
     family="finance",
     formula=(
-        "net sales = list − discounts − refunds; gross profit = net sales − COGS; "
+        "net sales = list − discounts − refunded goods; gross profit = net sales − COGS; "
         "contribution = gross profit − logistics − warehousing − packaging − "
         "platform fee − payment fee − marketing; operating profit = contribution − "
         "staff − other"
@@ -510,8 +534,11 @@ def _per_period(values: pd.Series, win: _Window, name: str):
     variants={
         "restock": "returned goods (is_return) leave COGS on the refund date",
         "write_off": "returned goods stay in COGS (lost or unsellable)",
+        "refund_cap='none'": "refund_amount deducted in full (shipping refunds included)",
     },
     notes=(
+        "A refund takes back goods up to its order's goods value; the rest refunded "
+        "shipping, never in net sales (as ecomkit.net_sales). "
         "GMV and paid amount are shown above the waterfall for reference. Shipping "
         "charged to buyers is in paid amount but not in net sales (memo line). "
         "Staff and other are fixed costs, below contribution."
@@ -528,6 +555,7 @@ def pnl_table(
     start=None,
     end=None,
     returned_goods: str = "restock",
+    refund_cap: str = "goods",
     order_id_col: str = "order_id",
     order_ts_col: str = "order_ts",
     paid_ts_col: str = "paid_ts",
@@ -559,7 +587,10 @@ def pnl_table(
     ``gross_sales``           Σ list_amount of orders paid (商品原价)
     ``discounts``             Σ discount_amount of orders paid (优惠)
     ``goods_sales``           gross_sales − discounts (商品成交额)
-    ``refunds``               Σ refund_amount of refunds completed (refund_ts)
+    ``refunds``               goods refunded: Σ refund_amount of refunds
+                              completed (refund_ts), each order's refunds
+                              capped at its goods value (refunded shipping is
+                              not sales; ``refund_cap="none"``: in full)
     ``net_sales``             净销售额 = goods_sales − refunds
     ``cogs``                  销售成本: Σ quantity × unit_cost of orders paid,
                               less the cost of returned goods (see Notes)
@@ -601,6 +632,10 @@ def pnl_table(
     returned_goods : {"restock", "write_off"}, default="restock"
         "restock": goods of refunds with ``is_return`` go back to stock, so their
         cost leaves COGS on the refund date. "write_off": COGS is not reduced.
+    refund_cap : {"goods", "none"}, default="goods"
+        "goods": a refund takes back goods up to its order's goods value (list −
+        discount); the rest refunded shipping, which net sales never held, as
+        in :func:`ecomkit.net_sales`. "none": refund_amount in full.
     order_id_col, order_ts_col, paid_ts_col, order_amount_col, paid_amount_col, \
 list_amount_col, discount_amount_col, shipping_fee_col, shipping_cost_col : str
         Columns of ``orders`` (``order_id_col`` also in ``order_items`` and
@@ -686,7 +721,7 @@ list_amount_col, discount_amount_col, shipping_fee_col, shipping_cost_col : str
     books = _ledger(
         func, orders=orders, order_items=order_items, refunds=refunds, costs=costs,
         marketing_spend=marketing_spend, win=win, c=c, returned_goods=returned_goods,
-        gmv=True,
+        refund_cap=refund_cap, gmv=True,
         paid=("paid_amount", "shipping_fee", "list_amount", "discount_amount",
               "shipping_cost"),
     )

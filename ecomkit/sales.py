@@ -31,6 +31,7 @@ import pandas as pd
 
 from ._catalog import register_metric
 from ._keys import group_agg
+from ._orders import REFUND_CAPS, refund_goods_part
 from ._validation import (
     check_by,
     check_datetime,
@@ -68,7 +69,6 @@ __not_metrics__ = ["revenue_by_period", "sales_identity"]
 
 BASES = ("gmv", "paid_amount", "net_sales")
 REFUND_DATINGS = ("refund", "order")
-REFUND_CAPS = ("goods", "none")
 
 
 # ------------------------------------------------------------ helpers ----
@@ -477,14 +477,9 @@ def _net_sales_lines(orders, refunds, func, *, start, end, by, freq,
             f"a {paid_ts_col!r}). Pass the full orders table, not a filtered one. "
             f"Order ids: {ref.loc[orphan, order_id_col].head(5).tolist()}."
         )
-    if refund_cap == "goods":
-        # goods first: an order's refunds count against its goods value
-        # (list − discount) in refund-time order; whatever exceeds it refunded
-        # shipping, which net sales never contained.
-        ref = ref.sort_values([order_id_col, "_refund_ts"], kind="stable")
-        cum = ref.groupby(order_id_col, sort=False)["_amount"].cumsum()
-        before = cum - ref["_amount"]
-        ref["value"] = np.minimum(ref["_amount"], (ref["_goods"] - before).clip(lower=0))
+    if refund_cap == "goods":  # the goods part only: refunded shipping was never sales
+        ref["value"] = refund_goods_part(ref[order_id_col], ref["_refund_ts"],
+                                         ref["_amount"].to_numpy(), ref["_goods"].to_numpy())
     else:
         ref["value"] = ref["_amount"]
     ref["value"] = -ref["value"]

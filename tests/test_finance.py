@@ -717,7 +717,7 @@ def random_books(draw):
 def test_pnl_identity_on_random_books(books, freq, returned_goods):
     orders, items, refunds, costs, spend = books
     p = F.pnl_table(orders, items, refunds, costs, spend, freq=freq,
-                    returned_goods=returned_goods)
+                    returned_goods=returned_goods, refund_cap="none")
     lhs = p["net_sales"] - p["cogs"] - p["logistics"] - p["warehousing"] \
         - p["packaging"] - p["platform_fee"] - p["payment_fee"] - p["marketing"]
     np.testing.assert_allclose(p["contribution"], lhs, atol=1e-9)
@@ -731,6 +731,26 @@ def test_pnl_identity_on_random_books(books, freq, returned_goods):
     ].sum()
     assert -1e-9 <= p["cogs"].sum() <= sold + 1e-9
     assert (p["period"].diff().dropna() > pd.Timedelta(0)).all()
+
+
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(random_books(), st.sampled_from(["W", "M"]))
+def test_pnl_refunds_take_back_at_most_the_goods(books, freq):
+    orders, items, refunds, costs, spend = books
+    paid = orders[orders["paid_ts"].notna()]
+    refunds = refunds[refunds["order_id"].isin(paid["order_id"])]  # refunds of paid orders
+    p = F.pnl_table(orders, items, refunds, costs, spend, freq=freq)
+    goods = (paid["list_amount"] - paid["discount_amount"]).set_axis(paid["order_id"])
+    per_order = refunds.groupby("order_id")["refund_amount"].sum()
+    # each order gives back at most its goods value, whatever the order of its refunds
+    want = np.minimum(per_order, goods.reindex(per_order.index)).sum()
+    np.testing.assert_allclose(p["refunds"].sum(), want, atol=1e-9)
+    np.testing.assert_allclose(
+        p["net_sales"].sum(),
+        F.pnl_table(orders, items, refunds, costs, spend, freq=freq,
+                    refund_cap="none")["net_sales"].sum()
+        + refunds["refund_amount"].sum() - want, atol=1e-9)
 
 
 @settings(max_examples=50, deadline=None,
@@ -844,10 +864,14 @@ BAD_INPUTS = [
     (F.cac, (ORD.assign(customer_id=ORD["customer_id"].astype(float)
                       .where(ORD["order_id"] != 1)), MS), {}, ValueError,
      r"cac\(\): column 'customer_id' \(from `customer_id_col`\) has 1 missing"),
-    # refunds of orders that are not in `orders` (restock needs their cost)
+    # refunds of orders that are not in `orders` (their goods value is unknown)
     (F.gross_margin, (ORD[ORD["order_id"] != 2], IT, R), {}, ValueError,
-     r"gross_margin\(\): 1 returned refund\(s\) refer to orders that are not in "
-     r"`orders`"),
+     r"gross_margin\(\): 1 refund\(s\) refer to an order that is not a paid order "
+     r"in `orders`, e.g. order ids \[2\].*full orders table\.$"),
+    (F.pnl_table, (ORD[ORD["order_id"] != 2], IT, R, CO, MS), {}, ValueError,
+     r"pnl_table\(\): 1 refund\(s\) .* or refund_cap='none'"),
+    (F.pnl_table, (ORD, IT, R, CO, MS), {"refund_cap": "all"}, ValueError,
+     r"pnl_table\(\): .*refund_cap"),
     # clicks > impressions
     (F.ctr, (MS.assign(clicks=5000),), {}, ValueError,
      r"ctr\(\): 4 row\(s\) of `marketing_spend` have more clicks"),

@@ -33,7 +33,6 @@ def _refunds_dec(shop):
 
 # ---------------------------------------------------------------- q1 ------
 def _net_sales_dec(shop, **kwargs):
-    kwargs.setdefault("refund_cap", "none")
     return ecomkit.net_sales(shop.orders, shop.refunds, **DEC, **kwargs)
 
 
@@ -153,16 +152,17 @@ QUESTIONS = [
     Question(
         "ex04.q1",
         "net sales 净销售额 of December 2024, P&L 口径: Σ (list_amount − discount_amount) of orders paid in "
-        "December − Σ refund_amount of refunds completed (refund_ts) in December; shipping excluded",
+        "December − the goods refunded in December (refunds completed by refund_ts, each capped at what is "
+        "left of its order's goods value); shipping excluded",
         _net_sales_dec,
         kind="number",
         rtol=0,
         atol=0.01,
         alternatives=[
-            Alternative("that caps each order's refunds at its goods value (ecomkit.net_sales' default "
-                        "refund_cap='goods'); this question uses the P&L 口径: every refund completed in "
-                        "December, in full (refund_cap='none', as pnl_table).",
-                        lambda shop: _net_sales_dec(shop, refund_cap="goods")),
+            Alternative("that deducts every refund in full, so the shipping fees given back come off "
+                        "too; net sales never contained shipping: count a refund only up to what is left "
+                        "of its order's goods value (list − discount).",
+                        lambda shop: _net_sales_dec(shop, refund_cap="none")),
             Alternative("that deducts the refunds of December's ORDERS (dated by payment); the P&L books "
                         "a refund on its refund date (refund_ts), whatever order it belongs to.",
                         lambda shop: _net_sales_dec(shop, refund_dating="order")),
@@ -173,7 +173,8 @@ QUESTIONS = [
                         "discount, not from paid_amount.",
                         lambda shop: float(_paid_dec(shop)["paid_amount"].sum() - _refunds_dec(shop))),
         ],
-        hint="orders paid in December: (list_amount − discount_amount).sum(); minus refunds with refund_ts in December.",
+        hint="orders paid in December: (list_amount − discount_amount).sum(); minus the refunds with refund_ts in "
+             "December, each at most what is left of its order's list − discount (earlier refunds first).",
     ),
     Question(
         "ex04.q2",

@@ -9,7 +9,8 @@
 --     gross_sales       list_amount of the orders paid (商品原价)
 --     discounts         discount_amount of the orders paid (优惠)
 --     goods_sales       gross_sales - discounts (商品成交额)
---     refunds           refund_amount of the refunds completed (by refund_ts)
+--     refunds           goods refunded: refund_amount of the refunds completed (by
+--                       refund_ts), each order's refunds capped at its goods value
 --     net_sales         净销售额 = goods_sales - refunds
 --     cogs              销售成本: quantity x unit_cost of the orders paid, less returned goods
 --     gross_profit      毛利 = net_sales - cogs
@@ -28,6 +29,10 @@
 --     and carrier fee by its payment time, GMV by its order time, refunds and
 --     the cost of returned goods by the refund time, costs and ad spend by
 --     their date. So a period's lines are what was booked in that period.
+--   * A refund takes back goods up to its order's goods value (list - discount),
+--     the refunds of one order taken in time order (ties by refund_id); what
+--     exceeds it refunded shipping, which net sales never held (as
+--     ecomkit.net_sales). Refunds of orders that were never paid are left out.
 --   * Returned goods are restocked: a refund with is_return gives back the
 --     order's COGS x the refunded share of its goods amount (list - discount;
 --     a zero-value order gives all of it back), the returns of one order
@@ -75,7 +80,7 @@
 --   contribution_margin  DOUBLE     contribution / net_sales
 --   operating_margin     DOUBLE     operating_profit / net_sales
 --
--- pandas twin: ecomkit.pnl_table(orders, order_items, refunds, costs, marketing_spend, freq=..., start=..., end=...)
+-- pandas twin: ecomkit.pnl_table(orders, order_items, refunds, costs, marketing_spend, freq=..., start=..., end=...)  (refund_cap="goods", its default)
 
 WITH params AS (                -- the placeholders, typed once
     SELECT CAST($start_date AS TIMESTAMP)                AS window_start,  -- inclusive
@@ -86,6 +91,20 @@ order_cogs AS (                 -- COGS of each order: sum of quantity x unit_co
     SELECT order_id, SUM(quantity * unit_cost) AS cogs
     FROM order_items
     GROUP BY order_id
+),
+refund_goods AS (               -- the goods part of each refund: at most what is left of its order's goods
+    SELECT r.refund_ts,
+           LEAST(r.refund_amount,
+                 GREATEST(o.list_amount - o.discount_amount
+                          - (SUM(r.refund_amount) OVER (PARTITION BY r.order_id
+                                                        ORDER BY r.refund_ts, r.refund_id
+                                                        ROWS BETWEEN UNBOUNDED PRECEDING
+                                                                 AND CURRENT ROW)
+                             - r.refund_amount),           -- refunded before this one
+                          0.0)) AS amount
+    FROM refunds AS r
+    JOIN orders AS o ON o.order_id = r.order_id AND o.paid_ts IS NOT NULL
+    WHERE r.refund_ts IS NOT NULL
 ),
 returns AS (                    -- refunds whose goods came back, with the share of the order they return
     SELECT r.refund_id,
@@ -139,7 +158,7 @@ journal AS (                    -- every booking as (time, line, amount): one P&
     UNION ALL
     SELECT refund_ts, 'cogs', -cogs_back FROM returned_cogs           -- cost of the goods back in stock
     UNION ALL
-    SELECT refund_ts, 'refunds', refund_amount FROM refunds WHERE refund_ts IS NOT NULL
+    SELECT refund_ts, 'refunds', amount FROM refund_goods                -- goods taken back
     UNION ALL
     SELECT CAST(date AS TIMESTAMP), CAST(cost_type AS VARCHAR), amount FROM costs WHERE date IS NOT NULL
     UNION ALL
