@@ -1288,7 +1288,7 @@ refund_amount_col, date_col, cost_type_col, amount_col, spend_col : str
     ...     "paid_ts": pd.to_datetime(["2024-01-05", "2024-01-06"]),
     ...     "list_amount": [100.0, 100.0], "discount_amount": [0.0, 0.0],
     ...     "paid_amount": [110.0, 110.0], "shipping_cost": [6.0, 6.0]})
-    >>> refunds = pd.DataFrame({"refund_ts": pd.to_datetime(["2024-01-09"]),
+    >>> refunds = pd.DataFrame({"order_id": [1], "refund_ts": pd.to_datetime(["2024-01-09"]),
     ...                         "refund_amount": [50.0]})
     >>> cost_ratio(orders, refunds, kind="logistics")  # 12 / (200 - 50)
     0.08
@@ -1623,7 +1623,7 @@ _ROAS_BASES = ("paid_amount", "net_sales")
     variants={
         "last_click": "an order is credited to its own channel (default)",
         "blended": "all paid amount ÷ all spend (全店投产比, MER)",
-        "net_sales": "basis='net_sales': (list − discount − refunds of the order) "
+        "net_sales": "basis='net_sales': (list − discount − refunded goods of the order) "
         "÷ spend",
     },
     notes=(
@@ -1757,8 +1757,9 @@ discount_amount_col, refund_amount_col, date_col, spend_col : str
                hint="shop.refunds")
         check_same_id_type(func, "order_id_col", c.order_id, orders=orders,
                            refunds=refunds)
-        revenue = (paid[c.list_amount] - paid[c.discount_amount]).astype(float) - \
-            _refunds_per_order(paid, refunds, c)
+        goods = (paid[c.list_amount] - paid[c.discount_amount]).astype(float)
+        # refunded goods only: what exceeds the goods value gave back shipping
+        revenue = goods - np.minimum(_refunds_per_order(paid, refunds, c), goods.to_numpy())
     keep_by = by_cols if attribution == "last_click" else []
     spend_keys = [attr_col] if attribution == "last_click" else []
     spend = _spend_by(marketing_spend, win, c, spend_keys)
@@ -1921,7 +1922,8 @@ spend_col : str
     cogs = _order_cogs(paid, order_items, c)
     profit = goods - cogs
     if refunds is not None:
-        profit = profit - _refunds_per_order(paid, refunds, c)
+        # refunded goods only: what exceeds the goods value gave back shipping
+        profit = profit - np.minimum(_refunds_per_order(paid, refunds, c), goods)
         if returned_goods == "restock":
             is_ret = _check_bool(refunds, c.is_return, func, param="is_return_col",
                                  table_name="refunds")

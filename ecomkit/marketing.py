@@ -377,10 +377,11 @@ event_ts_col, event_type_col : str
     >>> import ecomkit.marketing as em
     >>> campaigns = pd.DataFrame({"campaign_id": [1], "preheat_start": [pd.NaT],
     ...     "start": pd.to_datetime(["2024-03-10"]), "end": pd.to_datetime(["2024-03-12"])})
-    >>> ts = pd.to_datetime(["2024-03-01", "2024-03-10", "2024-03-11", "2024-03-11"])
+    >>> ts = pd.to_datetime(["2024-02-29", "2024-03-10", "2024-03-11", "2024-03-11",
+    ...                      "2024-03-14"])  # the data: Feb 29 to Mar 14
     >>> orders = pd.DataFrame({"order_ts": ts, "paid_ts": ts,
-    ...     "order_amount": [100.0, 300.0, 200.0, 100.0],
-    ...     "paid_amount": [100.0, 300.0, 200.0, 100.0]})
+    ...     "order_amount": [100.0, 300.0, 200.0, 100.0, 0.0],
+    ...     "paid_amount": [100.0, 300.0, 200.0, 100.0, 0.0]})
     >>> t = em.campaign_phases(orders, campaigns=campaigns, baseline_days=10,
     ...                        after_days=2)
     >>> t[["phase", "days", "paid_amount", "paid_amount_per_day"]]
@@ -491,7 +492,7 @@ paid_ts_col, order_amount_col, paid_amount_col : str
     >>> import ecomkit.marketing as em
     >>> campaigns = pd.DataFrame({"campaign_id": [1], "preheat_start": [pd.NaT],
     ...     "start": pd.to_datetime(["2024-03-10"]), "end": pd.to_datetime(["2024-03-12"])})
-    >>> ts = pd.to_datetime(["2024-03-01", "2024-03-10", "2024-03-11"])
+    >>> ts = pd.to_datetime(["2024-02-29", "2024-03-10", "2024-03-11"])
     >>> orders = pd.DataFrame({"order_ts": ts, "paid_ts": ts,
     ...     "order_amount": [100.0, 300.0, 300.0], "paid_amount": [100.0, 300.0, 300.0]})
     >>> em.campaign_uplift(orders, campaigns=campaigns, baseline_days=10)
